@@ -1,0 +1,1 @@
+"""The application service: every use case, shared by the desktop window and the command line."""

@@ -1,0 +1,197 @@
+"""`deskapp sla`: due times, time left and explanations, for scripts and for people."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from datetime import datetime
+from typing import Any
+
+from deskapp.app.instants import parse_instant
+from deskapp.app.sla import DueQuery, SlaService
+from deskapp.core.calendar import format_duration
+from deskapp.core.errors import InputError
+from deskapp.core.sla import DueTime
+from deskapp.office import machine_office
+
+BATCH_COLUMNS = ["vendor", "severity", "metric", "start", "site_tz", "site_country"]
+
+
+def register(commands: Any) -> None:
+    sla = commands.add_parser("sla", help="due times and business time left for a target")
+    actions = sla.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    due = actions.add_parser("due", help="print the due instant of a target")
+    _target_arguments(due, batch=True)
+    due.add_argument("--json", action="store_true", help="print details as JSON")
+    due.set_defaults(handler=run_due)
+
+    remaining = actions.add_parser("remaining", help="print signed business seconds left")
+    _target_arguments(remaining)
+    remaining.add_argument("--now", metavar="T", help="the moment to measure at (default: now)")
+    remaining.set_defaults(handler=run_remaining)
+
+    explain = actions.add_parser("explain", help="explain a due time for a person to read")
+    _target_arguments(explain)
+    explain.set_defaults(handler=run_explain)
+
+
+def _target_arguments(parser: argparse.ArgumentParser, *, batch: bool = False) -> None:
+    parser.add_argument("--vendor", metavar="V")
+    parser.add_argument("--severity", metavar="S")
+    parser.add_argument("--metric", metavar="M", help="response, workaround or resolution")
+    parser.add_argument("--start", metavar="T", help="clock start, ISO 8601")
+    parser.add_argument("--site-tz", metavar="ZONE", help="client site zone (default: office)")
+    parser.add_argument("--site-country", metavar="CC", help="client site country")
+    if batch:
+        parser.add_argument("--batch", metavar="FILE.csv",
+                            help="rows vendor,severity,metric,start[,site_tz,site_country]")
+
+
+def _service() -> SlaService:
+    return SlaService.shipped(machine_office())
+
+
+def _query(service: SlaService, args: argparse.Namespace) -> DueQuery:
+    missing = [f"--{name}" for name in ("vendor", "severity", "metric", "start")
+               if not getattr(args, name)]
+    if missing:
+        raise InputError(f"missing {', '.join(missing)}")
+    return DueQuery(
+        vendor=args.vendor,
+        severity=args.severity,
+        metric=args.metric,
+        start=parse_instant(args.start, service.office_zone),
+        site=service.site(args.site_tz, args.site_country),
+    )
+
+
+def local_iso(moment: datetime, due: DueTime) -> str:
+    return moment.astimezone(due.calendar.zone).isoformat()
+
+
+def run_due(args: argparse.Namespace) -> int:
+    service = _service()
+    if args.batch:
+        if any(getattr(args, n) for n in ("vendor", "severity", "metric", "start", "json")):
+            raise InputError("--batch takes no --vendor, --severity, --metric, --start or --json")
+        sys.stdout.write(batch_due(service, args.batch))
+        return 0
+    due = service.due(_query(service, args))
+    if args.json:
+        print(json.dumps(due_details(due), indent=2, ensure_ascii=False))
+    else:
+        print(local_iso(due.due, due))
+    return 0
+
+
+def due_details(due: DueTime) -> dict[str, Any]:
+    spec = due.agreement.calendars[due.target.calendar]
+    zone = due.calendar.zone
+    return {
+        "vendor": due.agreement.vendor,
+        "severity": due.target.severity,
+        "metric": due.target.metric,
+        "start": local_iso(due.start, due),
+        "effective_start": local_iso(due.effective_start, due),
+        "due": local_iso(due.due, due),
+        "unit": due.target.unit.value,
+        "amount": due.target.amount,
+        "calendar": {"key": spec.key, "name": spec.name, "zone": due.zone_name},
+        "explanation": [
+            {
+                "kind": step.kind.value,
+                "date": step.day.isoformat(),
+                "start": step.start.astimezone(zone).isoformat() if step.start else None,
+                "end": step.end.astimezone(zone).isoformat() if step.end else None,
+                "seconds": step.seconds,
+                "reason": step.reason,
+            }
+            for step in due.explain()
+        ],
+        "warning": due.holiday_warning(),
+    }
+
+
+def batch_due(service: SlaService, path: str) -> str:
+    """The batch's rows with a ``due`` column; the first bad row stops it, naming its line."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as file:
+            text = file.read()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"cannot read {path}: {error}") from error
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, None)
+    if header is None or [h.strip() for h in header] not in (BATCH_COLUMNS[:4], BATCH_COLUMNS):
+        raise InputError(
+            f"{path}: line 1: expected the header {','.join(BATCH_COLUMNS[:4])}"
+            f"[,{','.join(BATCH_COLUMNS[4:])}]"
+        )
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*header, "due"])
+    zone = service.office_zone
+    for row in rows:
+        if not row or not any(row):
+            continue
+        try:
+            if len(row) not in (4, 6):
+                raise InputError(f"expected 4 or 6 fields, found {len(row)}")
+            vendor, severity, metric, start = row[:4]
+            site = service.site(*row[4:6]) if len(row) == 6 else service.site()
+            due = service.due(DueQuery(vendor, severity, metric, parse_instant(start, zone), site))
+        except InputError as error:
+            raise InputError(f"{path}: line {rows.line_num}: {error}") from error
+        writer.writerow([*row, local_iso(due.due, due)])
+    return out.getvalue()
+
+
+def run_remaining(args: argparse.Namespace) -> int:
+    service = _service()
+    due = service.due(_query(service, args))
+    now = parse_instant(args.now, service.office_zone) if args.now else datetime.now().astimezone()
+    print(round(due.remaining(now)))
+    return 0
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    service = _service()
+    due = service.due(_query(service, args))
+    print(explanation_text(due))
+    return 0
+
+
+def explanation_text(due: DueTime) -> str:
+    """What a person reads under "Why this time?"."""
+    agreement, target = due.agreement, due.target
+    zone = due.calendar.zone
+    spec = agreement.calendars[target.calendar]
+    metric = agreement.metric(target.metric)
+    lines = [
+        f"{agreement.name} severity {target.severity} ({agreement.severity(target.severity).name})"
+        f", {metric.name}: {target.describe()}",
+        f"Calendar: {spec.name} [{due.zone_name}]: {spec.describe_hours()}; "
+        f"holidays: {spec.describe_holidays()}",
+        f"Clock start:     {due.start.astimezone(zone):%a %Y-%m-%d %H:%M %Z}",
+    ]
+    if due.effective_start != due.start:
+        lines.append(f"Effective start: {due.effective_start.astimezone(zone):%a %Y-%m-%d %H:%M %Z}"
+                     "  (the first open minute)")
+    steps = due.explain()
+    if steps:
+        lines.append("")
+        lines.extend("  " + step.describe(zone) for step in steps)
+        counted = sum(step.seconds for step in steps)
+        lines.append(f"  total counted: {format_duration(counted)}")
+    else:
+        lines.append("Plain elapsed time: no calendar applies.")
+    lines.append("")
+    due_local = due.due.astimezone(zone)
+    lines.append(f"Due: {due_local:%a %Y-%m-%d %H:%M %Z}  ({local_iso(due.due, due)})")
+    warning = due.holiday_warning()
+    if warning:
+        lines.append(f"Warning: {warning}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The SLA domain: calendars, agreements and clocks. Imports neither Qt nor SQLAlchemy."""

@@ -1,0 +1,491 @@
+"""Business calendars: open hours in a vendor's own zone, holidays, and business-time arithmetic."""
+
+from __future__ import annotations
+
+import threading
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from deskapp.core.errors import InputError
+
+UTC = UTC
+MINUTES_PER_DAY = 24 * 60
+# A calendar is extended a year at a time; this bound stops a calendar with almost no
+# open time from being extended without end.
+LAST_SUPPORTED_YEAR = 2200
+FIRST_SUPPORTED_YEAR = 1970
+
+
+class HolidayKind(StrEnum):
+    CLOSED = "closed"
+    LIMITED = "limited"
+
+
+@dataclass(frozen=True, order=True)
+class OpenInterval:
+    """Open time on one weekday, in minutes after local midnight.
+
+    ``end`` may pass 1440 for an overnight interval that closes the next morning.
+    """
+
+    start: int
+    end: int
+
+    @property
+    def overnight(self) -> bool:
+        return self.end > MINUTES_PER_DAY
+
+    def __str__(self) -> str:
+        def hhmm(minutes: int) -> str:
+            return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+        if self.overnight:
+            return f"{hhmm(self.start)}-{hhmm(self.end - MINUTES_PER_DAY)}+1"
+        return f"{hhmm(self.start)}-{hhmm(self.end)}"
+
+
+@dataclass(frozen=True)
+class Holiday:
+    day: date
+    name: str
+    kind: HolidayKind
+
+
+HolidaySource = Callable[[int], Mapping[date, str]]
+"""Holiday names by date for one year (the `holidays` package, or a table in tests)."""
+
+
+@dataclass(frozen=True)
+class CalendarRules:
+    """Everything that defines a calendar once its zone and holiday country are known."""
+
+    zone: str
+    weekly: tuple[tuple[OpenInterval, ...], ...] = ((),) * 7  # Monday first
+    always_open: bool = False
+    holiday_kind: HolidayKind = HolidayKind.CLOSED
+    holiday_source: HolidaySource | None = field(default=None, compare=False)
+    holiday_label: str = ""  # e.g. "US" or "Singapore", used in messages
+    added_holidays: tuple[tuple[date, str], ...] = ()
+    removed_holidays: frozenset[date] = frozenset()
+    holiday_data_until: int | None = None  # last year the holiday source has data for
+
+
+class CalendarRangeError(InputError):
+    """An instant outside the years a calendar can be computed for."""
+
+
+class StepKind(StrEnum):
+    COUNTED = "counted"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class ExplanationStep:
+    """One line of "why this due time": an open interval counted or a day skipped."""
+
+    kind: StepKind
+    day: date
+    start: datetime | None  # UTC; None for a skipped day
+    end: datetime | None
+    seconds: float
+    reason: str  # "", a holiday's name, or "closed day"
+
+    def describe(self, zone: ZoneInfo) -> str:
+        weekday = self.day.strftime("%a %Y-%m-%d")
+        if self.kind == StepKind.SKIPPED:
+            return f"{weekday}  skipped: {self.reason}"
+        assert self.start is not None and self.end is not None
+        start = self.start.astimezone(zone).strftime("%H:%M")
+        end_local = self.end.astimezone(zone)
+        end = end_local.strftime("%H:%M")
+        if end_local.date() != self.day and end == "00:00":
+            end = "24:00"
+        note = f"  ({self.reason})" if self.reason else ""
+        return f"{weekday}  {start}-{end}  counted {format_duration(self.seconds)}{note}"
+
+
+def format_duration(seconds: float) -> str:
+    """``1h 12m``, ``-25m`` or ``40s``: how a person reads time left."""
+    sign = "-" if seconds < 0 else ""
+    total = round(abs(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours and minutes:
+        text = f"{hours}h {minutes:02d}m"
+    elif hours:
+        text = f"{hours}h"
+    elif minutes:
+        text = f"{minutes}m" if not secs else f"{minutes}m {secs:02d}s"
+    else:
+        text = f"{secs}s"
+    return sign + text
+
+
+@dataclass(frozen=True)
+class _Span:
+    """Open intervals for whole years, precomputed as UTC timestamps.
+
+    ``cum_start[i]`` is the business time before interval ``i``; ``cum_end[i]`` after it.
+    Adjacent intervals are merged, so no interval closes where the next one opens.
+    """
+
+    first_year: int
+    last_year: int
+    start_ts: float
+    end_ts: float
+    opens: list[float]
+    closes: list[float]
+    cum_start: list[float]
+    cum_end: list[float]
+    business_days: list[int]  # ordinals of local dates with any open time
+    day_intervals: dict[int, tuple[tuple[float, float], ...]]  # per local date, UTC pairs
+    holidays: dict[int, Holiday]
+    estimated_years: frozenset[int]  # years whose holiday dates the source only estimates
+
+
+class Calendar:
+    """A business calendar answering business-time questions by bisection over UTC intervals.
+
+    Safe to share between threads: the precomputed span is immutable and replaced whole
+    when a question falls outside it.
+    """
+
+    def __init__(self, rules: CalendarRules, *, first_year: int | None = None) -> None:
+        self.rules = rules
+        self.zone = ZoneInfo(rules.zone)
+        self._lock = threading.Lock()
+        if not rules.always_open and not any(rules.weekly):
+            raise ValueError("a calendar needs open hours on at least one weekday, or 24x7")
+        year = first_year if first_year is not None else datetime.now(UTC).year
+        self._span = self._build(year - 1, year + 2)
+
+    # ----- building -------------------------------------------------------------------
+
+    def _holidays_for(self, year: int) -> dict[date, Holiday]:
+        rules = self.rules
+        found: dict[date, Holiday] = {}
+        if rules.holiday_source is not None:
+            for day, name in rules.holiday_source(year).items():
+                if day.year == year and day not in rules.removed_holidays:
+                    found[day] = Holiday(day, name, rules.holiday_kind)
+        for day, name in rules.added_holidays:
+            if day.year == year:
+                found[day] = Holiday(day, name, rules.holiday_kind)
+        return found
+
+    def _local_ts(self, day: date, minutes: int) -> float:
+        extra_days, minute = divmod(minutes, MINUTES_PER_DAY)
+        local_day = day + timedelta(days=extra_days)
+        moment = datetime.combine(local_day, time(minute // 60, minute % 60), tzinfo=self.zone)
+        return moment.timestamp()
+
+    def _build(self, first_year: int, last_year: int) -> _Span:
+        if first_year < FIRST_SUPPORTED_YEAR or last_year > LAST_SUPPORTED_YEAR:
+            raise CalendarRangeError(
+                f"dates before {FIRST_SUPPORTED_YEAR} or after {LAST_SUPPORTED_YEAR} "
+                "are outside the supported range"
+            )
+        rules = self.rules
+        holidays: dict[int, Holiday] = {}
+        for year in range(first_year, last_year + 1):
+            for day, found in self._holidays_for(year).items():
+                holidays[day.toordinal()] = found
+        first = date(first_year, 1, 1).toordinal()
+        last = date(last_year, 12, 31).toordinal()
+        day_intervals: dict[int, tuple[tuple[float, float], ...]] = {}
+        for ordinal in range(first, last + 1):
+            day = date.fromordinal(ordinal)
+            holiday = holidays.get(ordinal)
+            if holiday is not None and holiday.kind is HolidayKind.CLOSED:
+                continue
+            if rules.always_open:
+                pieces = [(0, MINUTES_PER_DAY)]
+            else:
+                pieces = []
+                for interval in rules.weekly[day.weekday()]:
+                    pieces.append((interval.start, min(interval.end, MINUTES_PER_DAY)))
+                for interval in rules.weekly[(day.weekday() - 1) % 7]:
+                    if interval.overnight:
+                        pieces.append((0, interval.end - MINUTES_PER_DAY))
+            merged: list[tuple[float, float]] = []
+            for start, end in sorted(pieces):
+                open_ts, close_ts = self._local_ts(day, start), self._local_ts(day, end)
+                if close_ts <= open_ts:
+                    continue  # an interval swallowed by a DST jump
+                if merged and open_ts <= merged[-1][1]:
+                    merged[-1] = (merged[-1][0], max(merged[-1][1], close_ts))
+                else:
+                    merged.append((open_ts, close_ts))
+            if merged:
+                day_intervals[ordinal] = tuple(merged)
+
+        opens: list[float] = []
+        closes: list[float] = []
+        for ordinal in sorted(day_intervals):
+            for open_ts, close_ts in day_intervals[ordinal]:
+                if closes and open_ts <= closes[-1]:
+                    closes[-1] = max(closes[-1], close_ts)
+                else:
+                    opens.append(open_ts)
+                    closes.append(close_ts)
+        cum_start: list[float] = []
+        cum_end: list[float] = []
+        total = 0.0
+        for open_ts, close_ts in zip(opens, closes, strict=True):
+            cum_start.append(total)
+            total += close_ts - open_ts
+            cum_end.append(total)
+        return _Span(
+            first_year=first_year,
+            last_year=last_year,
+            start_ts=self._local_ts(date(first_year, 1, 1), 0),
+            end_ts=self._local_ts(date(last_year + 1, 1, 1), 0),
+            opens=opens,
+            closes=closes,
+            cum_start=cum_start,
+            cum_end=cum_end,
+            business_days=sorted(day_intervals),
+            day_intervals=day_intervals,
+            holidays=holidays,
+            estimated_years=frozenset(
+                h.day.year for h in holidays.values() if "estimated" in h.name.lower()
+            ),
+        )
+
+    def _extend(self, seen: _Span, *, earlier: bool) -> _Span:
+        with self._lock:
+            span = self._span
+            if span is seen:  # nobody else extended it meanwhile
+                if earlier:
+                    span = self._build(span.first_year - 1, span.last_year)
+                else:
+                    grow = max(1, (span.last_year - span.first_year + 1) // 2)
+                    span = self._build(span.first_year, span.last_year + grow)
+                self._span = span
+            return span
+
+    def _covering(self, ts: float) -> _Span:
+        """The span with an interval that closes after ``ts`` and is not the last one."""
+        span = self._span
+        while True:
+            if ts < span.start_ts:
+                span = self._extend(span, earlier=True)
+            elif len(span.closes) < 2 or ts >= span.closes[-2]:
+                span = self._extend(span, earlier=False)
+            else:
+                return span
+
+    # ----- fast paths on UTC timestamps -------------------------------------------------
+
+    def position_ts(self, ts: float) -> float:
+        """Business seconds from the start of the span to ``ts`` (for differences only)."""
+        span = self._covering(ts)
+        i = bisect_right(span.closes, ts)
+        opened = span.opens[i]
+        return span.cum_start[i] + (ts - opened if ts > opened else 0.0)
+
+    def add_seconds_ts(self, ts: float, seconds: float) -> float:
+        span = self._covering(ts)
+        while True:
+            i = bisect_right(span.closes, ts)
+            opened = span.opens[i]
+            target = span.cum_start[i] + (ts - opened if ts > opened else 0.0) + seconds
+            j = bisect_left(span.cum_end, target, i)
+            if j < len(span.cum_end) - 1:
+                return span.opens[j] + (target - span.cum_start[j])
+            span = self._extend(span, earlier=False)
+
+    def between_ts(self, start: float, end: float) -> float:
+        return self.position_ts(end) - self.position_ts(start)
+
+    # ----- the public operations on aware datetimes ---------------------------------------
+
+    def effective_start(self, moment: datetime) -> datetime:
+        """The first open instant at or after ``moment`` (intervals are half-open)."""
+        ts = _timestamp(moment)
+        span = self._covering(ts)
+        i = bisect_right(span.closes, ts)
+        return _utc(max(ts, span.opens[i]))
+
+    def add_business_seconds(self, moment: datetime, seconds: float) -> datetime:
+        """The instant at which ``seconds`` of open time have passed since ``moment``.
+
+        Landing exactly on a closing time gives that closing instant.
+        """
+        if seconds <= 0:
+            if seconds < 0:
+                raise ValueError("business time to add must not be negative")
+            return self.effective_start(moment)
+        return _utc(self.add_seconds_ts(_timestamp(moment), seconds))
+
+    def add_business_hours(self, moment: datetime, hours: float) -> datetime:
+        return self.add_business_seconds(moment, hours * 3600)
+
+    def add_business_days(self, moment: datetime, days: int) -> datetime:
+        """Local time T on the N-th business date after the effective start's date D.
+
+        If that date is not open at T: its first opening when T is earlier, else the
+        closing of the last interval that ends at or before T.
+        """
+        if days < 0:
+            raise ValueError("business days to add must not be negative")
+        start_ts = _timestamp(self.effective_start(moment))
+        local = datetime.fromtimestamp(start_ts, self.zone)
+        span = self._covering(start_ts)
+        while True:
+            k = bisect_left(span.business_days, local.date().toordinal())
+            if k + days < len(span.business_days) - 1:
+                break
+            span = self._extend(span, earlier=False)
+        target_day = span.business_days[k + days]
+        if days == 0:
+            return _utc(start_ts)
+        intervals = span.day_intervals[target_day]
+        wanted = datetime.combine(
+            date.fromordinal(target_day), local.time().replace(tzinfo=None), tzinfo=self.zone
+        ).timestamp()
+        if wanted < intervals[0][0]:
+            return _utc(intervals[0][0])
+        ended_before = intervals[0][0]
+        for open_ts, close_ts in intervals:
+            if open_ts <= wanted < close_ts:
+                return _utc(wanted)
+            if close_ts <= wanted:
+                ended_before = close_ts
+        return _utc(ended_before)
+
+    def business_seconds_between(self, start: datetime, end: datetime) -> float:
+        """Open time from ``start`` to ``end``; negative when ``end`` is earlier."""
+        return self.between_ts(_timestamp(start), _timestamp(end))
+
+    def is_open(self, moment: datetime) -> bool:
+        return self.state_at(moment).is_open
+
+    def state_at(self, moment: datetime) -> OpenState:
+        """Whether the calendar is open at ``moment``, until when, and any holiday that day."""
+        ts = _timestamp(moment)
+        span = self._covering(ts)
+        i = bisect_right(span.closes, ts)
+        is_open = span.opens[i] <= ts
+        change = span.closes[i] if is_open else span.opens[i]
+        local_day = datetime.fromtimestamp(ts, self.zone).date()
+        return OpenState(is_open, _utc(change), span.holidays.get(local_day.toordinal()))
+
+    def holiday_on(self, day: date) -> Holiday | None:
+        ts = self._local_ts(day, 12 * 60)
+        return self._covering(ts).holidays.get(day.toordinal())
+
+    def holiday_data_warning(self, start: datetime, end: datetime) -> str | None:
+        """A warning when holiday dates between the two instants are estimates or missing."""
+        if self.rules.holiday_source is None:
+            return None
+        first, last = sorted((_timestamp(start), _timestamp(end)))
+        span = self._covering(first)
+        span = self._covering(last)
+        first_year = datetime.fromtimestamp(first, self.zone).year
+        last_year = datetime.fromtimestamp(last, self.zone).year
+        until = self.rules.holiday_data_until
+        if until is not None and last_year > until:
+            return f"{self.rules.holiday_label} holiday data ends in {until}"
+        estimated = sorted(y for y in span.estimated_years if first_year <= y <= last_year)
+        if estimated:
+            return (
+                f"{self.rules.holiday_label} holiday dates in {estimated[0]} are estimates; "
+                "check them before relying on this due time"
+            )
+        return None
+
+    def explain(self, start: datetime, due: datetime) -> list[ExplanationStep]:
+        """Each open interval counted between ``start`` and ``due``, and each day skipped."""
+        start_ts, due_ts = _timestamp(start), _timestamp(due)
+        self._covering(min(start_ts, due_ts))
+        span = self._covering(max(start_ts, due_ts))
+        steps: list[ExplanationStep] = []
+        first = datetime.fromtimestamp(start_ts, self.zone).date()
+        last = datetime.fromtimestamp(due_ts, self.zone).date()
+        day = first
+        while day <= last:
+            ordinal = day.toordinal()
+            holiday = span.holidays.get(ordinal)
+            intervals = span.day_intervals.get(ordinal, ())
+            counted = False
+            for open_ts, close_ts in intervals:
+                lo, hi = max(open_ts, start_ts), min(close_ts, due_ts)
+                if lo < hi:
+                    counted = True
+                    reason = ""
+                    if holiday is not None:
+                        label = self.rules.holiday_label
+                        reason = f"{label} holiday, limited staff: {holiday.name}"
+                    steps.append(
+                        ExplanationStep(StepKind.COUNTED, day, _utc(lo), _utc(hi), hi - lo, reason)
+                    )
+            if not counted and start_ts < self._local_ts(day + timedelta(days=1), 0) and (
+                self._local_ts(day, 0) < due_ts
+            ):
+                if holiday is not None and holiday.kind is HolidayKind.CLOSED:
+                    reason = f"{self.rules.holiday_label} holiday: {holiday.name}".strip()
+                    steps.append(ExplanationStep(StepKind.SKIPPED, day, None, None, 0.0, reason))
+                elif not intervals:
+                    steps.append(
+                        ExplanationStep(StepKind.SKIPPED, day, None, None, 0.0, "closed day")
+                    )
+            day += timedelta(days=1)
+        return steps
+
+
+@dataclass(frozen=True)
+class OpenState:
+    is_open: bool
+    changes_at: datetime  # UTC: when it next opens or closes
+    holiday: Holiday | None
+
+
+def _timestamp(moment: datetime) -> float:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("an instant needs a time zone or UTC offset")
+    return moment.timestamp()
+
+
+def _utc(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
+
+
+def parse_clock(text: str) -> int:
+    """``HH:MM`` (``24:00`` allowed) to minutes after midnight; ValueError otherwise."""
+    hours, sep, minutes = text.strip().partition(":")
+    if not sep or len(minutes) != 2 or not hours.isdigit() or not minutes.isdigit():
+        raise ValueError(f"{text!r} is not a time of day; expected HH:MM")
+    value = int(hours) * 60 + int(minutes)
+    if int(minutes) > 59 or value > MINUTES_PER_DAY:
+        raise ValueError(f"{text!r} is not a time of day; expected 00:00 to 24:00")
+    return value
+
+
+def parse_interval(text: str) -> OpenInterval:
+    """``07:00-20:00``, or ``22:00-06:00+1`` for an interval that closes the next day."""
+    opening, sep, closing = text.partition("-")
+    if not sep:
+        raise ValueError(f"{text!r} is not an interval; expected HH:MM-HH:MM")
+    overnight = closing.strip().endswith("+1")
+    if overnight:
+        closing = closing.strip()[:-2]
+    start, end = parse_clock(opening), parse_clock(closing)
+    if start == MINUTES_PER_DAY:
+        raise ValueError(f"{text!r} opens at 24:00; open at 00:00 the next day instead")
+    if overnight:
+        if end >= start or end == 0:
+            raise ValueError(
+                f"{text!r} is marked overnight (+1) but does not close the next morning"
+            )
+        return OpenInterval(start, end + MINUTES_PER_DAY)
+    if end <= start:
+        raise ValueError(
+            f"{text!r} closes before it opens; write an overnight interval as "
+            f"{opening.strip()}-{closing.strip()}+1"
+        )
+    return OpenInterval(start, end)

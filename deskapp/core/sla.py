@@ -1,0 +1,153 @@
+"""Due times of an agreement's targets: which calendar, from which start, by how much."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import partial
+from typing import Any
+
+import holidays as holidays_package
+
+from deskapp.core.agreement import SITE, Agreement, CalendarSpec, Target, Unit
+from deskapp.core.calendar import (
+    Calendar,
+    CalendarRules,
+    ExplanationStep,
+)
+from deskapp.core.errors import InputError
+
+
+class SlaError(InputError):
+    """A due time that cannot be given, with what is wrong and what was expected."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """The client site: its zone and holiday country, for calendars that follow the site."""
+
+    zone: str
+    country: str | None  # None: no public holidays known for the site
+
+
+def _country_holidays(country: str, subdivision: str | None, year: int) -> dict[date, str]:
+    found: Any = holidays_package.country_holidays(country, subdiv=subdivision, years=year)
+    return dict(found.items())
+
+
+def _holiday_data_until(country: str) -> int | None:
+    """The last year the holidays package has rules for this country."""
+    end_year = getattr(holidays_package.country_holidays(country).__class__, "end_year", None)
+    return int(end_year) if end_year is not None else None
+
+
+class CalendarBook:
+    """Calendars built once per (agreement calendar, zone, country) and shared."""
+
+    def __init__(self, *, first_year: int | None = None) -> None:
+        self._calendars: dict[tuple[CalendarSpec, str, str | None], Calendar] = {}
+        self._data_until: dict[str, int | None] = {}
+        self._lock = threading.Lock()
+        self._first_year = first_year
+
+    def calendar(self, spec: CalendarSpec, site: Site) -> Calendar:
+        zone = site.zone if spec.zone == SITE else spec.zone
+        country = site.country if spec.holiday_country == SITE else spec.holiday_country
+        key = (spec, zone, country)
+        found = self._calendars.get(key)
+        if found is not None:
+            return found
+        with self._lock:
+            found = self._calendars.get(key)
+            if found is None:
+                found = Calendar(self._rules(spec, zone, country), first_year=self._first_year)
+                self._calendars[key] = found
+            return found
+
+    def _rules(self, spec: CalendarSpec, zone: str, country: str | None) -> CalendarRules:
+        source = None
+        until = None
+        if country is not None:
+            source = partial(_country_holidays, country, spec.holiday_subdivision)
+            if country not in self._data_until:
+                self._data_until[country] = _holiday_data_until(country)
+            until = self._data_until[country]
+        return CalendarRules(
+            zone=zone,
+            weekly=spec.weekly,
+            always_open=spec.always_open,
+            holiday_kind=spec.holiday_kind,
+            holiday_source=source,
+            holiday_label=country or "",
+            added_holidays=spec.added_holidays,
+            removed_holidays=spec.removed_holidays,
+            holiday_data_until=until,
+        )
+
+
+@dataclass(frozen=True)
+class DueTime:
+    """One target's due instant from a clock start, with the calendar that decided it."""
+
+    agreement: Agreement
+    target: Target
+    calendar: Calendar
+    start: datetime
+    effective_start: datetime
+    due: datetime  # UTC
+
+    @property
+    def zone_name(self) -> str:
+        return self.calendar.rules.zone
+
+    def remaining(self, now: datetime) -> float:
+        """Business seconds left at ``now``; negative once overdue."""
+        return time_left(self.target, self.calendar, self.due, now)
+
+    def explain(self) -> list[ExplanationStep]:
+        if self.target.unit is Unit.CALENDAR_HOURS:
+            return []
+        return self.calendar.explain(self.effective_start, self.due)
+
+    def holiday_warning(self) -> str | None:
+        return self.calendar.holiday_data_warning(self.start, self.due)
+
+
+def time_left(target: Target, calendar: Calendar, due: datetime, now: datetime) -> float:
+    if target.unit is Unit.CALENDAR_HOURS:
+        return (due - now).total_seconds()
+    return calendar.business_seconds_between(now, due)
+
+
+def add_target_time(target: Target, calendar: Calendar, start: datetime, amount: float
+                    ) -> datetime:
+    """``start`` plus ``amount`` of the target's unit, in the target's calendar."""
+    if target.unit is Unit.CALENDAR_HOURS:
+        return start.astimezone(UTC) + timedelta(hours=amount)
+    if target.unit is Unit.BUSINESS_HOURS:
+        return calendar.add_business_seconds(start, amount * 3600)
+    return calendar.add_business_days(start, int(amount))
+
+
+def target_calendar(agreement: Agreement, target: Target, site: Site, book: CalendarBook
+                    ) -> Calendar:
+    return book.calendar(agreement.calendars[target.calendar], site)
+
+
+def due_time(agreement: Agreement, metric: str, severity: str, start: datetime, site: Site,
+             book: CalendarBook) -> DueTime:
+    """When ``metric`` at ``severity`` is due for a clock started at ``start``."""
+    target = agreement.target(metric, severity)
+    if target.amount is None:
+        raise SlaError(
+            f"{agreement.name} severity {severity} {metric} has no default target: "
+            "the due date is agreed per incident"
+        )
+    calendar = target_calendar(agreement, target, site, book)
+    if target.unit is Unit.CALENDAR_HOURS:
+        effective = start.astimezone(UTC)
+    else:
+        effective = calendar.effective_start(start)
+    due = add_target_time(target, calendar, start, target.amount)
+    return DueTime(agreement, target, calendar, start, effective, due)
