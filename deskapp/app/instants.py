@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from dateutil.parser import isoparse
 
+from deskapp.core.calendar import FIRST_SUPPORTED_YEAR, LAST_SUPPORTED_YEAR
 from deskapp.core.errors import InputError
 
 
@@ -24,7 +25,7 @@ def parse_instant(text: str, zone: ZoneInfo) -> datetime:
                 "2026-11-30T09:15 or 2026-11-30T09:15:00-05:00"
             ) from None
     if moment.tzinfo is not None:
-        return moment
+        return _in_range(moment, cleaned)
     local = moment.replace(tzinfo=zone)
     other = local.replace(fold=1)
     if local.utcoffset() != other.utcoffset():
@@ -36,4 +37,21 @@ def parse_instant(text: str, zone: ZoneInfo) -> datetime:
         raise InputError(
             f"{cleaned} {problem} in {zone.key}; give the time with its UTC offset"
         )
-    return local
+    return _in_range(local, cleaned)
+
+
+def _in_range(moment: datetime, text: str) -> datetime:
+    """``moment``, unless it lies outside the years the calendars can be computed for.
+
+    Checked here because arithmetic near year 1 or 9999 overflows before any calendar sees it.
+    """
+    try:
+        year = moment.astimezone(UTC).year
+    except OverflowError:
+        year = moment.year
+    if not FIRST_SUPPORTED_YEAR <= year <= LAST_SUPPORTED_YEAR:
+        raise InputError(
+            f"{text} is outside the supported range; expected a time between "
+            f"{FIRST_SUPPORTED_YEAR} and {LAST_SUPPORTED_YEAR}"
+        )
+    return moment

@@ -76,8 +76,12 @@ def local_iso(moment: datetime, due: DueTime) -> str:
 def run_due(args: argparse.Namespace) -> int:
     service = _service()
     if args.batch:
-        if any(getattr(args, n) for n in ("vendor", "severity", "metric", "start", "json")):
-            raise InputError("--batch takes no --vendor, --severity, --metric, --start or --json")
+        given = ("vendor", "severity", "metric", "start", "site_tz", "site_country", "json")
+        if any(getattr(args, n) for n in given):
+            raise InputError(
+                "--batch takes no --vendor, --severity, --metric, --start, --site-tz, "
+                "--site-country or --json; give them as columns of the file"
+            )
         sys.stdout.write(batch_due(service, args.batch))
         return 0
     due = service.due(_query(service, args))
@@ -124,6 +128,13 @@ def batch_due(service: SlaService, path: str) -> str:
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(f"cannot read {path}: {error}") from error
     rows = csv.reader(io.StringIO(text))
+    try:
+        return _batch_rows(service, path, rows)
+    except csv.Error as error:
+        raise InputError(f"{path}: line {rows.line_num}: not readable as CSV: {error}") from error
+
+
+def _batch_rows(service: SlaService, path: str, rows: Any) -> str:
     header = next(rows, None)
     if header is None or [h.strip() for h in header] not in (BATCH_COLUMNS[:4], BATCH_COLUMNS):
         raise InputError(
@@ -138,8 +149,10 @@ def batch_due(service: SlaService, path: str) -> str:
         if not row or not any(row):
             continue
         try:
-            if len(row) not in (4, 6):
-                raise InputError(f"expected 4 or 6 fields, found {len(row)}")
+            if len(row) != len(header):
+                raise InputError(
+                    f"expected {len(header)} fields as in the header, found {len(row)}"
+                )
             vendor, severity, metric, start = row[:4]
             site = service.site(*row[4:6]) if len(row) == 6 else service.site()
             due = service.due(DueQuery(vendor, severity, metric, parse_instant(start, zone), site))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import date
 from itertools import pairwise
 from pathlib import Path
@@ -25,7 +26,7 @@ from deskapp.core.agreement import (
     Tier,
     Unit,
 )
-from deskapp.core.calendar import HolidayKind, OpenInterval, parse_interval
+from deskapp.core.calendar import MINUTES_PER_DAY, HolidayKind, OpenInterval, parse_interval
 from deskapp.core.errors import InputError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -67,8 +68,10 @@ class _Reader:
     def table(self, data: dict[str, Any], key: str, path: str, *, required: bool = True
               ) -> dict[str, Any]:
         value = data.get(key)
-        if value is None and not required:
-            return {}
+        if value is None:
+            if not required:
+                return {}
+            raise self.fail(_join(path, key), "is missing; expected a table")
         if not isinstance(value, dict):
             raise self.fail(_join(path, key), "expected a table")
         return value
@@ -107,7 +110,13 @@ class _Reader:
             raise self.fail(_join(path, key), "expected a number")
         if positive and not value > 0:
             raise self.fail(_join(path, key), f"expected a number above 0, not {value}")
-        return float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise self.fail(_join(path, key), "is too large; expected a finite number") from None
+        if not math.isfinite(number):
+            raise self.fail(_join(path, key), f"expected a finite number, not {number}")
+        return number
 
     def flag(self, data: dict[str, Any], key: str, path: str, default: bool) -> bool:
         value = data.get(key, default)
@@ -124,10 +133,13 @@ class _Reader:
             )
         return value
 
-    def unknown_keys(self, data: dict[str, Any], path: str, allowed: set[str]) -> None:
+    def unknown_keys(self, data: dict[str, Any], path: str, allowed: Collection[str]) -> None:
         for key in data:
             if key not in allowed:
-                raise self.fail(_join(path, key), "is not a known setting")
+                shown = allowed if isinstance(allowed, tuple) else sorted(allowed)
+                raise self.fail(
+                    _join(path, key), f"is not a known setting; expected one of: {', '.join(shown)}"
+                )
 
 
 def _join(path: str, key: str) -> str:
@@ -137,7 +149,12 @@ def _join(path: str, key: str) -> str:
 def load_agreement(path: Path) -> Agreement:
     try:
         text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        raise AgreementError(
+            str(path), "(file)",
+            f"is not UTF-8 text (byte {error.start}); expected a file saved as UTF-8",
+        ) from error
+    except OSError as error:
         raise AgreementError(str(path), "(file)", f"cannot be read: {error}") from error
     return parse_agreement(text, path.name)
 
@@ -145,11 +162,16 @@ def load_agreement(path: Path) -> Agreement:
 def load_agreements(folder: Path) -> dict[str, Agreement]:
     """Every ``*.toml`` in ``folder``, by vendor key; two files for one vendor is an error."""
     agreements: dict[str, Agreement] = {}
+    files: dict[str, str] = {}
     for path in sorted(folder.glob("*.toml")):
         agreement = load_agreement(path)
         if agreement.vendor in agreements:
-            raise AgreementError(path.name, "vendor", f"{agreement.vendor!r} is defined twice")
+            raise AgreementError(
+                path.name, "vendor",
+                f"{agreement.vendor!r} is defined twice; also in {files[agreement.vendor]}",
+            )
         agreements[agreement.vendor] = agreement
+        files[agreement.vendor] = path.name
     return agreements
 
 
@@ -165,7 +187,8 @@ def parse_agreement(text: str, source: str) -> Agreement:
         "tiers", "metrics", "targets", "goals", "scope", "notes", "warning_fraction",
     })
     vendor = reader.text(data, "vendor", "")
-    if not vendor.replace("-", "").isalnum() or vendor != vendor.lower():
+    if (not vendor.isascii() or not vendor.replace("-", "").isalnum()
+            or vendor != vendor.lower()):
         raise reader.fail("vendor", f"{vendor!r} must be lower-case letters, digits or '-'")
     fraction = data.get("warning_fraction", DEFAULT_WARNING_FRACTION)
     if isinstance(fraction, bool) or not isinstance(fraction, int | float) or not (
@@ -253,15 +276,21 @@ def _calendar(reader: _Reader, key: str, data: Any) -> CalendarSpec:
             f"or {SITE!r}",
         )
     always_open = reader.flag(data, "always_open", path, False)
-    hours = reader.table(data, "hours", path, required=not always_open)
+    if not always_open and "hours" not in data:
+        raise reader.fail(
+            f"{path}.hours", "is missing; expected open hours per weekday, or always_open = true"
+        )
+    hours = reader.table(data, "hours", path, required=False)
     if always_open and hours:
         raise reader.fail(f"{path}.hours", "a 24x7 calendar (always_open) takes no hours")
-    reader.unknown_keys(hours, f"{path}.hours", set(WEEKDAYS))
+    reader.unknown_keys(hours, f"{path}.hours", WEEKDAYS)
     weekly: list[tuple[OpenInterval, ...]] = []
     for day in WEEKDAYS:
         intervals = []
         for index, text in enumerate(reader.texts(hours, day, f"{path}.hours")):
             try:
+                if not text.isascii():  # int() reads other scripts' digits, or fails oddly
+                    raise ValueError(f"{text!r} is not an interval; expected HH:MM-HH:MM")
                 intervals.append(parse_interval(text))
             except ValueError as error:
                 raise reader.fail(f"{path}.hours.{day}[{index}]", str(error)) from error
@@ -272,6 +301,14 @@ def _calendar(reader: _Reader, key: str, data: Any) -> CalendarSpec:
                     f"{path}.hours.{day}", f"intervals {before} and {after} overlap"
                 )
         weekly.append(tuple(intervals))
+    for number, day in enumerate(WEEKDAYS):  # an overnight interval runs into the next day
+        last, following = weekly[number][-1:], weekly[(number + 1) % 7][:1]
+        if last and following and following[0].start < last[0].end - MINUTES_PER_DAY:
+            raise reader.fail(
+                f"{path}.hours.{day}",
+                f"overnight interval {last[0]} and {WEEKDAYS[(number + 1) % 7]} "
+                f"{following[0]} overlap",
+            )
     if not always_open and not any(weekly):
         raise reader.fail(f"{path}.hours", "no open hours on any weekday")
 
@@ -289,10 +326,17 @@ def _calendar(reader: _Reader, key: str, data: Any) -> CalendarSpec:
             )
         if subdivision is not None:
             subdivision = reader.text(holidays, "subdivision", hpath)
-            supported = holidays_package.list_supported_countries().get(country, [])
-            if country == SITE or subdivision not in supported:
+            if country == SITE:
                 raise reader.fail(
-                    f"{hpath}.subdivision", f"{subdivision!r} is not a subdivision of {country}"
+                    f"{hpath}.subdivision",
+                    "a calendar that follows the client site's holidays takes no subdivision",
+                )
+            supported = holidays_package.list_supported_countries().get(country, [])
+            if subdivision not in supported:
+                expected = f"one of: {', '.join(supported)}" if supported else "none"
+                raise reader.fail(
+                    f"{hpath}.subdivision",
+                    f"{subdivision!r} is not a subdivision of {country}; expected {expected}",
                 )
     elif subdivision is not None:
         raise reader.fail(f"{hpath}.subdivision", "needs a country")
@@ -326,6 +370,8 @@ def _calendar(reader: _Reader, key: str, data: Any) -> CalendarSpec:
 
 
 def _date(reader: _Reader, value: Any, path: str) -> date:
+    if value is None:
+        raise reader.fail(path, "is missing; expected a date YYYY-MM-DD")
     if isinstance(value, date) and not hasattr(value, "hour"):
         return value
     if isinstance(value, str):
@@ -390,6 +436,8 @@ def _metric(reader: _Reader, key: str, data: Any) -> Metric:
 def _reference(reader: _Reader, data: dict[str, Any], key: str, path: str,
                known: list[str] | tuple[str, ...], what: str) -> str:
     value = data.get(key)
+    if value is None:
+        raise reader.fail(_join(path, key), f"is missing; expected one of: {', '.join(known)}")
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str) or value not in known:
@@ -471,6 +519,8 @@ def _goal(reader: _Reader, index: int, data: Any, calendars: dict[str, CalendarS
             _unit(reader, table, wpath),
             _reference(reader, table, "calendar", wpath, list(calendars), "calendar"),
         )
+        if within[1] is Unit.BUSINESS_DAYS and within[0] != int(within[0]):
+            raise reader.fail(f"{wpath}.amount", "business days must be a whole number")
     return Goal(
         key=reader.text(data, "key", path),
         description=reader.text(data, "description", path),

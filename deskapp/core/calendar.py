@@ -256,28 +256,27 @@ class Calendar:
             ),
         )
 
-    def _extend(self, seen: _Span, *, earlier: bool) -> _Span:
+    def _extend(self, seen: _Span, ts: float | None = None) -> _Span:
+        """A wider span: to the year of ``ts`` and one more, or by half when ``ts`` is None."""
         with self._lock:
             span = self._span
             if span is seen:  # nobody else extended it meanwhile
-                if earlier:
-                    span = self._build(span.first_year - 1, span.last_year)
+                first, last = span.first_year, span.last_year
+                if ts is None:
+                    last += max(1, (last - first + 1) // 2)
                 else:
-                    grow = max(1, (span.last_year - span.first_year + 1) // 2)
-                    span = self._build(span.first_year, span.last_year + grow)
+                    year = _year_of(ts)
+                    first, last = min(first, year - 1), max(last + 1, year + 1)
+                span = self._build(first, last)
                 self._span = span
             return span
 
     def _covering(self, ts: float) -> _Span:
         """The span with an interval that closes after ``ts`` and is not the last one."""
         span = self._span
-        while True:
-            if ts < span.start_ts:
-                span = self._extend(span, earlier=True)
-            elif len(span.closes) < 2 or ts >= span.closes[-2]:
-                span = self._extend(span, earlier=False)
-            else:
-                return span
+        while ts < span.start_ts or len(span.closes) < 2 or ts >= span.closes[-2]:
+            span = self._extend(span, ts)
+        return span
 
     # ----- fast paths on UTC timestamps -------------------------------------------------
 
@@ -297,7 +296,7 @@ class Calendar:
             j = bisect_left(span.cum_end, target, i)
             if j < len(span.cum_end) - 1:
                 return span.opens[j] + (target - span.cum_start[j])
-            span = self._extend(span, earlier=False)
+            span = self._extend(span)
 
     def between_ts(self, start: float, end: float) -> float:
         return self.position_ts(end) - self.position_ts(start)
@@ -340,7 +339,7 @@ class Calendar:
             k = bisect_left(span.business_days, local.date().toordinal())
             if k + days < len(span.business_days) - 1:
                 break
-            span = self._extend(span, earlier=False)
+            span = self._extend(span)
         target_day = span.business_days[k + days]
         if days == 0:
             return _utc(start_ts)
@@ -449,6 +448,13 @@ def _timestamp(moment: datetime) -> float:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("an instant needs a time zone or UTC offset")
     return moment.timestamp()
+
+
+def _year_of(ts: float) -> int:
+    try:
+        return datetime.fromtimestamp(ts, UTC).year
+    except (OverflowError, OSError, ValueError):
+        return LAST_SUPPORTED_YEAR + 1 if ts > 0 else FIRST_SUPPORTED_YEAR - 1
 
 
 def _utc(ts: float) -> datetime:
