@@ -19,7 +19,7 @@ NEW_YORK_OFFICE = Office("America/New_York", "US")
 
 
 @pytest.fixture(scope="session")
-def agreements():  # type: ignore[no-untyped-def]
+def agreements():
     return load_agreements(policies_dir())
 
 
@@ -29,5 +29,5 @@ def book() -> CalendarBook:
 
 
 @pytest.fixture(scope="session")
-def sla(agreements, book) -> SlaService:  # type: ignore[no-untyped-def]
+def sla(agreements, book) -> SlaService:
     return SlaService(agreements, NEW_YORK_OFFICE, book)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from deskapp.ui.agreements import AgreementsWindow
 
 
-def test_window_lists_vendors_and_shows_calendars(qtbot, agreements) -> None:  # type: ignore[no-untyped-def]
+def test_window_lists_vendors_and_shows_calendars(qtbot, agreements) -> None:
     window = AgreementsWindow(agreements)
     qtbot.addWidget(window)
     names = {window.vendors.topLevelItem(i).text(0)

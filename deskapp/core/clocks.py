@@ -1,0 +1,282 @@
+"""SLA clocks from an incident's timeline: each target's start, pauses, due time and state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from deskapp.core.agreement import Agreement, ClockStart, Target, Unit
+from deskapp.core.calendar import Calendar
+from deskapp.core.lifecycle import Event, EventKind, Status
+from deskapp.core.sla import CalendarBook, Site, add_target_time, target_calendar, time_left
+
+
+class ClockState(StrEnum):
+    PENDING = "pending"  # the clock has not started (or no due date is agreed yet)
+    RUNNING = "running"
+    PAUSED = "paused"
+    MET = "met"
+    BREACHED = "breached"
+
+
+# Events that end a stretch of "waiting on customer": any change of status.
+_STATUS_EVENTS = {
+    EventKind.STATUS_CHANGED: None,
+    EventKind.WORKAROUND_PROVIDED: Status.WORKAROUND_PROVIDED,
+    EventKind.RESOLVED: Status.RESOLVED,
+    EventKind.CLOSED: Status.CLOSED,
+    EventKind.REOPENED: Status.IN_PROGRESS,
+}
+_MEETS = {
+    "response": (EventKind.RESPONSE_SENT, EventKind.VENDOR_RESPONSE),
+    "workaround": (EventKind.WORKAROUND_PROVIDED, EventKind.RESOLVED),
+    "resolution": (EventKind.RESOLVED,),
+}
+
+
+@dataclass(frozen=True)
+class TargetClock:
+    """One target's clock as the events leave it; ``at(now)`` reads it at an instant.
+
+    Apart from an open pause, nothing here depends on the time it is read, so it can be
+    cached and compared with a fresh computation.
+    """
+
+    metric: str
+    target: Target
+    calendar: Calendar
+    clock_start: datetime | None
+    due: datetime | None  # with every closed pause added; None while pending
+    warning_at: datetime | None
+    met_at: datetime | None
+    paused_since: datetime | None  # an open pause
+    paused_seconds: float  # business time of the closed pauses
+    cycles: int  # response cycles opened (per-update targets), else 1 once started
+    note: str = ""  # why a clock is pending
+
+    def due_at(self, now: datetime) -> datetime | None:
+        if self.due is None or self.paused_since is None:
+            return self.due
+        return _add(self.target, self.calendar, self.due, self._span(self.paused_since, now))
+
+    def at(self, now: datetime) -> TargetState:
+        due = self.due_at(now)
+        paused = self.paused_seconds
+        if self.due is None:
+            return TargetState(self, ClockState.PENDING, None, None, paused, False)
+        if self.met_at is not None:
+            left = time_left(self.target, self.calendar, self.due, self.met_at)
+            state = ClockState.MET if self.met_at <= self.due else ClockState.BREACHED
+            return TargetState(self, state, self.due, left, paused, False)
+        if self.paused_since is not None:
+            assert due is not None
+            paused += self._span(self.paused_since, now)
+            left = time_left(self.target, self.calendar, self.due, self.paused_since)
+            # A paused countdown does not move, and neither does its warning.
+            return TargetState(self, ClockState.PAUSED, due, left, paused,
+                               self._warns(self.paused_since))
+        left = time_left(self.target, self.calendar, self.due, now)
+        state = ClockState.BREACHED if now >= self.due else ClockState.RUNNING
+        return TargetState(self, state, self.due, left, paused, self._warns(now))
+
+    def _warns(self, now: datetime) -> bool:
+        return self.warning_at is not None and now >= self.warning_at
+
+    def _span(self, start: datetime, end: datetime) -> float:
+        return _span(self.target, self.calendar, start, end)
+
+
+@dataclass(frozen=True)
+class TargetState:
+    """A target at one instant: what the countdown shows."""
+
+    clock: TargetClock
+    state: ClockState
+    due: datetime | None
+    left_seconds: float | None  # business time left; negative once overdue; at met_at if met
+    paused_seconds: float
+    warning: bool  # past the warning point and still open
+
+    @property
+    def metric(self) -> str:
+        return self.clock.metric
+
+
+def _span(target: Target, calendar: Calendar, start: datetime, end: datetime) -> float:
+    """How much of the target's time passes from ``start`` to ``end``."""
+    if target.unit is Unit.CALENDAR_HOURS:
+        return (end - start).total_seconds()
+    return calendar.business_seconds_between(start, end)
+
+
+def _add(target: Target, calendar: Calendar, moment: datetime, seconds: float) -> datetime:
+    if seconds <= 0:
+        return moment
+    if target.unit is Unit.CALENDAR_HOURS:
+        return moment + timedelta(seconds=seconds)
+    return calendar.add_business_seconds(moment, seconds)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """What the clocks need from an incident's events, read once."""
+
+    logged_at: datetime
+    severity: str
+    documentation_complete_at: datetime | None
+    agreed_due: datetime | None
+    pauses: tuple[tuple[datetime, datetime | None], ...]
+    customer_updates: tuple[datetime, ...]
+    events: tuple[Event, ...]
+
+
+def read_timeline(events: Sequence[Event]) -> Timeline:
+    """The facts of a timeline; ``events`` in the order they happened, ``created`` first."""
+    if not events or events[0].kind is not EventKind.CREATED:
+        raise ValueError("an incident's timeline starts with its created event")
+    created = events[0]
+    severity = created.data["severity"]
+    documentation = None
+    agreed = None
+    status = Status(created.data.get("status", Status.NEW.value))
+    pauses: list[tuple[datetime, datetime | None]] = []
+    pause_start = created.at if status.pauses else None
+    updates = []
+    for event in events:
+        kind = event.kind
+        if kind is EventKind.SEVERITY_CHANGED:
+            severity = event.data["severity"]
+        elif kind is EventKind.DOCUMENTATION_COMPLETE and documentation is None:
+            documentation = event.at
+        elif kind is EventKind.DUE_DATE_AGREED:
+            agreed = datetime.fromisoformat(event.data["due"])
+        elif kind is EventKind.CUSTOMER_UPDATE:
+            updates.append(event.at)
+        if kind in _STATUS_EVENTS:
+            fixed = _STATUS_EVENTS[kind]
+            status = fixed if fixed is not None else Status(event.data["status"])
+            if pause_start is not None and not status.pauses:
+                pauses.append((pause_start, event.at))
+                pause_start = None
+            elif pause_start is None and status.pauses:
+                pause_start = event.at
+    if pause_start is not None:
+        pauses.append((pause_start, None))
+    return Timeline(created.at, severity, documentation, agreed, tuple(pauses), tuple(updates),
+                    tuple(events))
+
+
+def _met_at(metric: str, events: tuple[Event, ...], after: datetime) -> datetime | None:
+    kinds = _MEETS.get(metric, ())
+    if metric == "resolution":
+        # The last resolution counts, unless the incident was reopened after it.
+        met = None
+        for event in events:
+            if event.kind is EventKind.RESOLVED:
+                met = event.at
+            elif event.kind is EventKind.REOPENED:
+                met = None
+        return met if met is not None and met >= after else None
+    return next((e.at for e in events if e.kind in kinds and e.at >= after), None)
+
+
+def _response_cycle(timeline: Timeline, start: datetime) -> tuple[datetime, datetime | None, int]:
+    """The current cycle of a per-update response target: its start, its reply, and how many.
+
+    Every customer update opens a cycle unless one is already waiting for a reply; a reply
+    from the desk or the vendor closes it.
+    """
+    replies = sorted(e.at for e in timeline.events if e.kind in _MEETS["response"])
+    cycle_start, cycles = start, 1
+    while True:
+        reply = next((r for r in replies if r >= cycle_start), None)
+        if reply is None:
+            return cycle_start, None, cycles
+        update = next((u for u in timeline.customer_updates if u > reply), None)
+        if update is None:
+            return cycle_start, reply, cycles
+        cycle_start, cycles = update, cycles + 1
+
+
+def compute_clocks(events: Sequence[Event], agreement: Agreement, site: Site,
+                   book: CalendarBook) -> list[TargetClock]:
+    """Every target of the incident's current severity, from its whole timeline."""
+    timeline = read_timeline(events)
+    clocks = []
+    for target in agreement.targets_for(timeline.severity):
+        clocks.append(_clock(target, timeline, agreement, site, book))
+    return clocks
+
+
+def next_due(states: Sequence[TargetState]) -> datetime | None:
+    """The earliest due time among targets still counting; paused and met ones wait."""
+    dues = [s.due for s in states
+            if s.due is not None and s.state in (ClockState.RUNNING, ClockState.BREACHED)
+            and s.clock.met_at is None]
+    return min(dues, default=None)
+
+
+def clocks_at(events: Sequence[Event], agreement: Agreement, site: Site, book: CalendarBook,
+              now: datetime) -> list[TargetState]:
+    """Each target's state at ``now``, from the events that had happened by then."""
+    known = [event for event in events if event.at <= now]
+    return [clock.at(now) for clock in compute_clocks(known, agreement, site, book)]
+
+
+def _clock(target: Target, timeline: Timeline, agreement: Agreement, site: Site,
+           book: CalendarBook) -> TargetClock:
+    calendar = target_calendar(agreement, target, site, book)
+    metric = agreement.metric(target.metric)
+
+    def pending(note: str, start: datetime | None = None) -> TargetClock:
+        return TargetClock(target.metric, target, calendar, start, None, None, None, None, 0.0,
+                           0, note)
+
+    if metric.clock_start is ClockStart.DOCUMENTATION_COMPLETE:
+        if timeline.documentation_complete_at is None:
+            return pending("starts when the report and all documentation are in")
+        start = timeline.documentation_complete_at
+    else:
+        start = timeline.logged_at
+    cycles = 1
+    if metric.per_update:
+        start, met_at, cycles = _response_cycle(timeline, start)
+    else:
+        met_at = _met_at(target.metric, timeline.events, start)
+
+    if target.amount is None:
+        if timeline.agreed_due is None:
+            return pending("no due date agreed yet", start)
+        # A due date agreed by hand stays fixed: pauses and recomputations leave it alone.
+        return TargetClock(target.metric, target, calendar, start, timeline.agreed_due, None,
+                           met_at, None, 0.0, cycles)
+
+    unpaused_due = add_target_time(target, calendar, start, target.amount)
+    warning_unpaused = (
+        add_target_time(target, calendar, start, target.warning_after)
+        if target.warning_after is not None else None
+    )
+    due = unpaused_due
+    paused_seconds = 0.0
+    paused_since = None
+    if target.pausable:
+        for pause_start, pause_end in timeline.pauses:
+            if pause_end is not None and pause_end <= start:
+                continue
+            pause_start = max(pause_start, start)
+            # A pause that begins once the target is met or breached changes nothing.
+            if (met_at is not None and pause_start >= met_at) or pause_start >= due:
+                continue
+            if pause_end is None:
+                paused_since = pause_start
+                break
+            paused_seconds += _span(target, calendar, pause_start, pause_end)
+            due = _add(target, calendar, unpaused_due, paused_seconds)
+    warning_at = (
+        _add(target, calendar, warning_unpaused, paused_seconds)
+        if warning_unpaused is not None else None
+    )
+    return TargetClock(target.metric, target, calendar, start, due, warning_at, met_at,
+                       paused_since, paused_seconds, cycles)
