@@ -15,6 +15,8 @@ from deskapp.paths import policies_dir
 # Qt is only imported by the tests that build widgets, after this.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+pytest_plugins = ["tests.pg"]
+
 NEW_YORK_OFFICE = Office("America/New_York", "US")
 
 

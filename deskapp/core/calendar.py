@@ -130,7 +130,8 @@ class _Span:
     """Open intervals for whole years, precomputed as UTC timestamps.
 
     ``cum_start[i]`` is the business time before interval ``i``; ``cum_end[i]`` after it.
-    Adjacent intervals are merged, so no interval closes where the next one opens.
+    Intervals of one day are merged; the last interval of a day may close where the next
+    day's first one opens.
     """
 
     first_year: int
@@ -145,6 +146,9 @@ class _Span:
     day_intervals: dict[int, tuple[tuple[float, float], ...]]  # per local date, UTC pairs
     holidays: dict[int, Holiday]
     estimated_years: frozenset[int]  # years whose holiday dates the source only estimates
+
+    safe_end_ts: float  # before this, an interval that is not the last closes later
+    last_index: int  # of the last interval, which may be cut short by the span's end
 
 
 class Calendar:
@@ -178,10 +182,59 @@ class Calendar:
         return found
 
     def _local_ts(self, day: date, minutes: int) -> float:
+        """The first instant at which the local wall clock reads ``minutes`` after midnight
+        of ``day`` or later (a wall time skipped by a DST jump is reached at the jump)."""
         extra_days, minute = divmod(minutes, MINUTES_PER_DAY)
         local_day = day + timedelta(days=extra_days)
-        moment = datetime.combine(local_day, time(minute // 60, minute % 60), tzinfo=self.zone)
-        return moment.timestamp()
+        wall = datetime.combine(local_day, time(minute // 60, minute % 60))
+        earliest = min(wall.replace(tzinfo=self.zone, fold=fold).timestamp() for fold in (0, 1))
+        if _wall(earliest, self.zone) >= wall:
+            return earliest
+        # Inside a gap: find the jump by bisection between the two readings of the wall time.
+        low, high = earliest, max(wall.replace(tzinfo=self.zone, fold=f).timestamp()
+                                  for f in (0, 1))
+        while high - low > 1:
+            middle = (low + high) // 2
+            if _wall(middle, self.zone) >= wall:
+                high = middle
+            else:
+                low = middle
+        return high
+
+    def _day_pieces(self, day: date, intervals: list[tuple[int, int]]
+                    ) -> list[tuple[float, float]]:
+        """The UTC ranges in which the wall clock of ``day`` reads inside ``intervals``.
+
+        Exact across DST changes: a day is split where its UTC offset changes, so a wall
+        time repeated by the clocks going back is open both times, and one skipped is not.
+        """
+        day_start, day_end = self._local_ts(day, 0), self._local_ts(day, MINUTES_PER_DAY)
+        first_offset = _offset(day_start, self.zone)
+        last_offset = _offset(day_end - 1, self.zone)
+        segments = [(day_start, day_end, first_offset)]
+        if first_offset != last_offset:
+            low, high = day_start, day_end - 1
+            while high - low > 1:
+                middle = (low + high) // 2
+                if _offset(middle, self.zone) == first_offset:
+                    low = middle
+                else:
+                    high = middle
+            segments = [(day_start, high, first_offset), (high, day_end, last_offset)]
+        base = datetime.combine(day, time(), UTC).timestamp()
+        pieces: list[tuple[float, float]] = []
+        for start, end in sorted(intervals):
+            for segment_start, segment_end, offset in segments:
+                low = max(segment_start, base + start * 60 - offset)
+                high = min(segment_end, base + end * 60 - offset)
+                if low >= high:
+                    continue
+                if pieces and low <= pieces[-1][1]:
+                    pieces[-1] = (pieces[-1][0], max(pieces[-1][1], high))
+                else:
+                    pieces.append((low, high))
+        pieces.sort()
+        return pieces
 
     def _build(self, first_year: int, last_year: int) -> _Span:
         if first_year < FIRST_SUPPORTED_YEAR or last_year > LAST_SUPPORTED_YEAR:
@@ -211,27 +264,18 @@ class Calendar:
                 for interval in rules.weekly[(day.weekday() - 1) % 7]:
                     if interval.overnight:
                         pieces.append((0, interval.end - MINUTES_PER_DAY))
-            merged: list[tuple[float, float]] = []
-            for start, end in sorted(pieces):
-                open_ts, close_ts = self._local_ts(day, start), self._local_ts(day, end)
-                if close_ts <= open_ts:
-                    continue  # an interval swallowed by a DST jump
-                if merged and open_ts <= merged[-1][1]:
-                    merged[-1] = (merged[-1][0], max(merged[-1][1], close_ts))
-                else:
-                    merged.append((open_ts, close_ts))
+            merged = self._day_pieces(day, pieces)
             if merged:
                 day_intervals[ordinal] = tuple(merged)
 
+        # Days are not merged with each other (an always-open calendar is one interval a
+        # day), so an interval that is not the last always exists to answer from.
         opens: list[float] = []
         closes: list[float] = []
         for ordinal in sorted(day_intervals):
             for open_ts, close_ts in day_intervals[ordinal]:
-                if closes and open_ts <= closes[-1]:
-                    closes[-1] = max(closes[-1], close_ts)
-                else:
-                    opens.append(open_ts)
-                    closes.append(close_ts)
+                opens.append(open_ts)
+                closes.append(close_ts)
         cum_start: list[float] = []
         cum_end: list[float] = []
         total = 0.0
@@ -240,6 +284,8 @@ class Calendar:
             total += close_ts - open_ts
             cum_end.append(total)
         return _Span(
+            safe_end_ts=closes[-2] if len(closes) > 1 else float("-inf"),
+            last_index=len(closes) - 1,
             first_year=first_year,
             last_year=last_year,
             start_ts=self._local_ts(date(first_year, 1, 1), 0),
@@ -274,7 +320,7 @@ class Calendar:
     def _covering(self, ts: float) -> _Span:
         """The span with an interval that closes after ``ts`` and is not the last one."""
         span = self._span
-        while ts < span.start_ts or len(span.closes) < 2 or ts >= span.closes[-2]:
+        while not span.start_ts <= ts < span.safe_end_ts:
             span = self._extend(span, ts)
         return span
 
@@ -294,7 +340,7 @@ class Calendar:
             opened = span.opens[i]
             target = span.cum_start[i] + (ts - opened if ts > opened else 0.0) + seconds
             j = bisect_left(span.cum_end, target, i)
-            if j < len(span.cum_end) - 1:
+            if j < span.last_index:
                 return span.opens[j] + (target - span.cum_start[j])
             span = self._extend(span)
 
@@ -319,7 +365,19 @@ class Calendar:
             if seconds < 0:
                 raise ValueError("business time to add must not be negative")
             return self.effective_start(moment)
-        return _utc(self.add_seconds_ts(_timestamp(moment), seconds))
+        if moment.tzinfo is None:
+            raise ValueError("an instant needs a time zone or UTC offset")
+        ts = moment.timestamp()
+        # The common case inline (this is the hot path of every countdown and batch row).
+        span = self._span
+        if span.start_ts <= ts < span.safe_end_ts:
+            i = bisect_right(span.closes, ts)
+            opened = span.opens[i]
+            target = span.cum_start[i] + (ts - opened if ts > opened else 0.0) + seconds
+            j = bisect_left(span.cum_end, target, i)
+            if j < span.last_index:
+                return _FROM_TIMESTAMP(span.opens[j] + (target - span.cum_start[j]), UTC)
+        return _utc(self.add_seconds_ts(ts, seconds))
 
     def add_business_hours(self, moment: datetime, hours: float) -> datetime:
         return self.add_business_seconds(moment, hours * 3600)
@@ -359,7 +417,20 @@ class Calendar:
 
     def business_seconds_between(self, start: datetime, end: datetime) -> float:
         """Open time from ``start`` to ``end``; negative when ``end`` is earlier."""
-        return self.between_ts(_timestamp(start), _timestamp(end))
+        if start.tzinfo is None or end.tzinfo is None:
+            raise ValueError("an instant needs a time zone or UTC offset")
+        a, b = start.timestamp(), end.timestamp()
+        span = self._span
+        low, high = span.start_ts, span.safe_end_ts
+        if low <= a < high and low <= b < high:
+            closes, opens, cum = span.closes, span.opens, span.cum_start
+            i = bisect_right(closes, a)
+            opened = opens[i]
+            from_start = cum[i] + (a - opened if a > opened else 0.0)
+            i = bisect_right(closes, b)
+            opened = opens[i]
+            return cum[i] + (b - opened if b > opened else 0.0) - from_start
+        return self.between_ts(a, b)
 
     def is_open(self, moment: datetime) -> bool:
         return self.state_at(moment).is_open
@@ -444,8 +515,21 @@ class OpenState:
     holiday: Holiday | None
 
 
+_FROM_TIMESTAMP = datetime.fromtimestamp
+
+
+def _wall(ts: float, zone: ZoneInfo) -> datetime:
+    return datetime.fromtimestamp(ts, zone).replace(tzinfo=None)
+
+
+def _offset(ts: float, zone: ZoneInfo) -> float:
+    offset = datetime.fromtimestamp(ts, zone).utcoffset()
+    assert offset is not None
+    return offset.total_seconds()
+
+
 def _timestamp(moment: datetime) -> float:
-    if moment.tzinfo is None or moment.utcoffset() is None:
+    if moment.tzinfo is None:
         raise ValueError("an instant needs a time zone or UTC offset")
     return moment.timestamp()
 

@@ -1,0 +1,88 @@
+"""Plain values the service hands to the window and the command line (never ORM objects)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from deskapp.core.clocks import TargetState
+from deskapp.core.lifecycle import Event, Status
+
+
+@dataclass(frozen=True)
+class IncidentDraft:
+    """What an agent types to log an incident; ``reported_at`` starts the clocks."""
+
+    vendor: str
+    product: str
+    title: str
+    severity: str
+    description: str = ""
+    reporter: str = ""
+    contact: str = ""
+    channel: str = "phone"
+    tier: str | None = None  # the agreement's first tier when not given
+    site_zone: str | None = None
+    site_country: str | None = None
+    vendor_ref: str | None = None
+    category: str | None = None
+    filing_deadline: datetime | None = None
+    documentation_complete_at: datetime | None = None
+    assignee: str | None = None
+
+
+@dataclass(frozen=True)
+class IncidentView:
+    """One incident with its timeline and its clocks at a given instant."""
+
+    key: str
+    number: int
+    version: int
+    vendor: str
+    vendor_name: str
+    product: str
+    title: str
+    description: str
+    reporter: str
+    contact: str
+    channel: str
+    severity: str
+    tier: str
+    status: Status
+    assignee: str | None
+    site_zone: str | None
+    site_country: str | None
+    vendor_ref: str | None
+    category: str | None
+    filing_deadline: datetime | None
+    agreed_due: datetime | None
+    resolution_type: str | None
+    reported_at: datetime
+    updated_at: datetime
+    updated_by: str
+    agreement_version: str
+    events: tuple[Event, ...] = ()
+    clocks: tuple[TargetState, ...] = ()
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the queue, read from the cached clocks without the timeline."""
+
+    id: int
+    key: str
+    vendor: str
+    product: str
+    severity: str
+    tier: str
+    status: Status
+    assignee: str | None
+    title: str
+    reported_at: datetime
+    next_due_at: datetime | None
+    version: int
+
+
+def incident_key(number: int) -> str:
+    return f"INC-{number:06d}"

@@ -1,0 +1,1 @@
+"""Persistence: typed SQLAlchemy models, engine set-up, migrations and storage errors."""

@@ -1,0 +1,162 @@
+"""Database problems a person can act on (locked, read-only, full, corrupt, unreachable)."""
+
+from __future__ import annotations
+
+import errno
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
+from deskapp.core.errors import InputError
+
+
+class Problem(StrEnum):
+    BUSY = "busy"
+    READ_ONLY = "read-only"
+    DISK_FULL = "disk full"
+    CORRUPT = "corrupt"
+    CANNOT_OPEN = "cannot open"
+    NOT_DESKAPP = "not a deskapp database"
+    NEWER_VERSION = "newer version"
+    CANNOT_CONNECT = "cannot connect"
+
+
+class StorageError(InputError):
+    """A database problem the user can fix or wait out; ``problem`` says which kind."""
+
+    def __init__(self, problem: Problem, message: str) -> None:
+        super().__init__(message)
+        self.problem = problem
+
+
+def describe(database: str | URL | None) -> str:
+    """Name a database for a message, never showing a password."""
+    if database is None:
+        return "the database"
+    try:
+        url = make_url(database)
+    except ArgumentError:
+        return f"the database {database}"
+    if url.get_backend_name() == "sqlite":
+        name = url.database or ":memory:"
+        return f"the database file {name.removeprefix('file:')}"
+    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    user = f" as {url.username}" if url.username else ""
+    return f"the PostgreSQL database {url.database or '(default)'} on {where}{user}"
+
+
+_SQLITE = [
+    # (sqlite error name or message fragment, problem, what it means for the user)
+    (("SQLITE_BUSY", "database is locked", "database table is locked", "database schema is locked"),
+     Problem.BUSY,
+     "is busy: another deskapp or program is writing to it; try again in a moment"),
+    (("SQLITE_READONLY", "readonly database", "attempt to write a readonly"),
+     Problem.READ_ONLY,
+     "is read-only: deskapp needs write access to the file and its folder"),
+    (("SQLITE_FULL", "database or disk is full"),
+     Problem.DISK_FULL, "cannot grow: the disk is full; free some space and try again"),
+    (("SQLITE_NOTADB", "file is not a database"),
+     Problem.CORRUPT, "is not an SQLite database file (or is encrypted or damaged)"),
+    (("SQLITE_CORRUPT", "database disk image is malformed"),
+     Problem.CORRUPT, "is damaged; restore it from a backup (deskapp keeps *.bak files beside it)"),
+    (("SQLITE_CANTOPEN", "unable to open database file"),
+     Problem.CANNOT_OPEN, "cannot be opened: check that its folder exists and is writable"),
+    (("SQLITE_PERM", "access permission denied"),
+     Problem.READ_ONLY, "cannot be opened: permission denied"),
+]
+
+# PostgreSQL SQLSTATEs: disk full, out of memory/resources, read-only transaction, lock timeout.
+_POSTGRES_STATES = {
+    "53100": (Problem.DISK_FULL, "cannot grow: the server's disk is full"),
+    "25006": (Problem.READ_ONLY, "is read-only (a standby server or read-only transaction)"),
+    "55P03": (Problem.BUSY, "is busy: a row is locked by another user; try again in a moment"),
+    "57P03": (Problem.CANNOT_CONNECT, "is not accepting connections yet (starting up)"),
+}
+
+_OS_ERRORS = {
+    errno.EACCES: (Problem.READ_ONLY, "permission denied"),
+    errno.EPERM: (Problem.READ_ONLY, "permission denied"),
+    errno.EROFS: (Problem.READ_ONLY, "the file system is read-only"),
+    errno.ENOSPC: (Problem.DISK_FULL, "the disk is full"),
+    errno.EDQUOT: (Problem.DISK_FULL, "the disk quota is used up"),
+}
+
+
+def translate(exc: BaseException, database: str | URL | None = None) -> StorageError | None:
+    """The StorageError for a database failure a user can act on, or None for a bug."""
+    where = describe(database)
+    if isinstance(exc, StorageError):
+        return exc
+    orig: BaseException = exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc
+    if isinstance(orig, sqlite3.Error):
+        return _from_sqlite(orig, where)
+    if type(orig).__module__.startswith("psycopg"):
+        return _from_postgres(orig, where, database)
+    if isinstance(orig, OSError) and orig.errno in _OS_ERRORS:
+        problem, reason = _OS_ERRORS[orig.errno]
+        name = f" ({orig.filename})" if orig.filename else ""
+        return StorageError(problem, f"cannot write {where}{name}: {reason}")
+    return None
+
+
+def _from_sqlite(exc: sqlite3.Error, where: str) -> StorageError | None:
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    text = str(exc).lower()
+    for clues, problem, meaning in _SQLITE:
+        if any(name.startswith(clue) if clue.startswith("SQLITE_") else clue in text
+               for clue in clues):
+            return StorageError(problem, f"{where} {meaning}")
+    return None
+
+
+def _from_postgres(exc: BaseException, where: str,
+                   database: str | URL | None) -> StorageError | None:
+    state = getattr(exc, "sqlstate", None)
+    if state in _POSTGRES_STATES:
+        problem, meaning = _POSTGRES_STATES[state]
+        return StorageError(problem, f"{where} {meaning}")
+    if state is None and type(exc).__name__ == "OperationalError":
+        # Connection failures carry no SQLSTATE; libpq's text says what went wrong.
+        reason = _clean_reason(str(exc), database)
+        return StorageError(Problem.CANNOT_CONNECT,
+                            f"cannot connect to {where}: {reason}")
+    return None
+
+
+def _clean_reason(text: str, database: str | URL | None) -> str:
+    reason = " ".join(line.strip() for line in text.splitlines() if line.strip())
+    reason = reason.removeprefix("connection failed: ")
+    reason = re.sub(r"password=\S+", "password=***", reason)
+    if database is not None:
+        try:
+            password = make_url(database).password
+        except ArgumentError:
+            password = None
+        if password:
+            reason = reason.replace(str(password), "***")
+    return reason
+
+
+@contextmanager
+def storage_errors(database: str | URL | None = None) -> Iterator[None]:
+    """Re-raise database failures a user can act on as StorageError; others propagate."""
+    try:
+        yield
+    except StorageError:
+        raise
+    except (DBAPIError, sqlite3.Error, OSError) as exc:
+        known = translate(exc, database)
+        if known is None:
+            raise
+        raise known from exc
+    except Exception as exc:
+        # psycopg errors raised outside SQLAlchemy (e.g. from a raw driver connection).
+        known = translate(exc, database) if type(exc).__module__.startswith("psycopg") else None
+        if known is None:
+            raise
+        raise known from exc
