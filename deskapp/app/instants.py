@@ -45,6 +45,8 @@ def _in_range(moment: datetime, text: str) -> datetime:
 
     Checked here because arithmetic near year 1 or 9999 overflows before any calendar sees it.
     """
+    if FIRST_SUPPORTED_YEAR < moment.year < LAST_SUPPORTED_YEAR:
+        return moment  # well inside, whatever the offset
     try:
         year = moment.astimezone(UTC).year
     except OverflowError:

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from deskapp.core.agreement import Agreement
+from deskapp.core.agreement import Agreement, Target
 from deskapp.core.agreement_file import is_known_country, is_known_zone, load_agreements
+from deskapp.core.calendar import Calendar
 from deskapp.core.errors import InputError
-from deskapp.core.sla import CalendarBook, DueTime, Site, due_time
+from deskapp.core.sla import CalendarBook, DueTime, Site, due_from, timed_target
 from deskapp.office import Office
 from deskapp.paths import policies_dir
 
@@ -23,6 +24,19 @@ class DueQuery:
     site: Site
 
 
+def shipped_agreements() -> dict[str, Agreement]:
+    """The agreements that ship in ``resources/policies``, by vendor key."""
+    return load_agreements(policies_dir())
+
+
+def agreement_for(agreements: dict[str, Agreement], vendor: str) -> Agreement:
+    found = agreements.get(vendor)
+    if found is None:
+        known = ", ".join(sorted(agreements))
+        raise InputError(f"unknown vendor {vendor!r}; expected one of: {known}")
+    return found
+
+
 class SlaService:
     """Agreements, the office and one shared set of calendars."""
 
@@ -33,18 +47,16 @@ class SlaService:
         self.office_zone = ZoneInfo(office.zone)
         self.book = book or CalendarBook()
         self._sites: dict[tuple[str | None, str | None], Site] = {}
+        # Resolved once per vendor, severity, metric and site: batches repeat them.
+        self._targets: dict[tuple[str, str, str, str, str | None],
+                            tuple[Agreement, Target, Calendar]] = {}
 
     @classmethod
     def shipped(cls, office: Office) -> SlaService:
-        """Over the agreements that ship in ``resources/policies``."""
-        return cls(load_agreements(policies_dir()), office)
+        return cls(shipped_agreements(), office)
 
     def agreement(self, vendor: str) -> Agreement:
-        found = self.agreements.get(vendor)
-        if found is None:
-            known = ", ".join(sorted(self.agreements))
-            raise InputError(f"unknown vendor {vendor!r}; expected one of: {known}")
-        return found
+        return agreement_for(self.agreements, vendor)
 
     def site(self, zone: str | None = None, country: str | None = None) -> Site:
         """The client site; either part left out is the office's."""
@@ -64,5 +76,14 @@ class SlaService:
         return found
 
     def due(self, query: DueQuery) -> DueTime:
-        return due_time(self.agreement(query.vendor), query.metric, query.severity,
-                        query.start, query.site, self.book)
+        return self.due_for(query.vendor, query.severity, query.metric, query.start, query.site)
+
+    def due_for(self, vendor: str, severity: str, metric: str, start: datetime, site: Site
+                ) -> DueTime:
+        key = (vendor, severity, metric, site.zone, site.country)
+        found = self._targets.get(key)
+        if found is None:
+            agreement = self.agreement(vendor)
+            target, calendar = timed_target(agreement, metric, severity, site, self.book)
+            found = self._targets[key] = (agreement, target, calendar)
+        return due_from(*found, start)

@@ -6,9 +6,8 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from deskapp.app.sla import SlaService
+from deskapp.app.sla import agreement_for, shipped_agreements
 from deskapp.core.agreement import Agreement
-from deskapp.office import machine_office
 
 
 def register(commands: Any) -> None:
@@ -32,19 +31,18 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    service = SlaService.shipped(machine_office())
+    agreements = shipped_agreements()
     rows = [
         (a.vendor, a.name, a.version, ", ".join(s.key for s in a.severities),
          ", ".join(m.key for m in a.metrics), ", ".join(a.calendars))
-        for a in sorted(service.agreements.values(), key=lambda a: a.vendor)
+        for a in sorted(agreements.values(), key=lambda a: a.vendor)
     ]
     print(table(("VENDOR", "NAME", "VERSION", "SEVERITIES", "METRICS", "CALENDARS"), rows))
     return 0
 
 
 def run_show(args: argparse.Namespace) -> int:
-    service = SlaService.shipped(machine_office())
-    print(agreement_text(service.agreement(args.vendor)))
+    print(agreement_text(agreement_for(shipped_agreements(), args.vendor)))
     return 0
 
 

@@ -6,6 +6,7 @@ import math
 import tomllib
 from collections.abc import Collection, Iterator
 from datetime import date
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -52,8 +53,23 @@ def is_known_zone(name: str) -> bool:
     return True
 
 
+@cache
+def country_subdivisions(code: str) -> tuple[str, ...] | None:
+    """The subdivisions the holidays package knows for a country; None for an unknown code.
+
+    Asks for the one country only: listing every supported country imports them all.
+    """
+    if not code.isascii() or not code.isalpha() or not code.isupper():
+        return None
+    try:
+        found = holidays_package.country_holidays(code)
+    except NotImplementedError:
+        return None
+    return tuple(found.subdivisions)
+
+
 def is_known_country(code: str) -> bool:
-    return code in holidays_package.list_supported_countries()
+    return country_subdivisions(code) is not None
 
 
 class _Reader:
@@ -331,7 +347,7 @@ def _calendar(reader: _Reader, key: str, data: Any) -> CalendarSpec:
                     f"{hpath}.subdivision",
                     "a calendar that follows the client site's holidays takes no subdivision",
                 )
-            supported = holidays_package.list_supported_countries().get(country, [])
+            supported = country_subdivisions(country) or ()
             if subdivision not in supported:
                 expected = f"one of: {', '.join(supported)}" if supported else "none"
                 raise reader.fail(

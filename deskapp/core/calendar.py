@@ -208,6 +208,14 @@ class Calendar:
         Exact across DST changes: a day is split where its UTC offset changes, so a wall
         time repeated by the clocks going back is open both times, and one skipped is not.
         """
+        base = datetime.combine(day, time(), UTC).timestamp()
+        midnight = datetime.combine(day, time())
+        offset = self.zone.utcoffset(midnight)
+        if offset == self.zone.utcoffset(midnight + timedelta(days=1)):
+            # No change of offset that day (nearly always): plain arithmetic.
+            assert offset is not None
+            shift = base - offset.total_seconds()
+            return _merge(sorted((shift + s * 60, shift + e * 60) for s, e in intervals))
         day_start, day_end = self._local_ts(day, 0), self._local_ts(day, MINUTES_PER_DAY)
         first_offset = _offset(day_start, self.zone)
         last_offset = _offset(day_end - 1, self.zone)
@@ -221,20 +229,14 @@ class Calendar:
                 else:
                     high = middle
             segments = [(day_start, high, first_offset), (high, day_end, last_offset)]
-        base = datetime.combine(day, time(), UTC).timestamp()
-        pieces: list[tuple[float, float]] = []
-        for start, end in sorted(intervals):
-            for segment_start, segment_end, offset in segments:
-                low = max(segment_start, base + start * 60 - offset)
-                high = min(segment_end, base + end * 60 - offset)
-                if low >= high:
-                    continue
-                if pieces and low <= pieces[-1][1]:
-                    pieces[-1] = (pieces[-1][0], max(pieces[-1][1], high))
-                else:
+        pieces = []
+        for start, end in intervals:
+            for segment_start, segment_end, seconds in segments:
+                low = max(segment_start, base + start * 60 - seconds)
+                high = min(segment_end, base + end * 60 - seconds)
+                if low < high:
                     pieces.append((low, high))
-        pieces.sort()
-        return pieces
+        return _merge(sorted(pieces))
 
     def _build(self, first_year: int, last_year: int) -> _Span:
         if first_year < FIRST_SUPPORTED_YEAR or last_year > LAST_SUPPORTED_YEAR:
@@ -390,21 +392,21 @@ class Calendar:
         """
         if days < 0:
             raise ValueError("business days to add must not be negative")
-        start_ts = _timestamp(self.effective_start(moment))
-        local = datetime.fromtimestamp(start_ts, self.zone)
-        span = self._covering(start_ts)
-        while True:
-            k = bisect_left(span.business_days, local.date().toordinal())
-            if k + days < len(span.business_days) - 1:
-                break
-            span = self._extend(span)
-        target_day = span.business_days[k + days]
+        ts = _timestamp(moment)
+        span = self._covering(ts)
+        opened = span.opens[bisect_right(span.closes, ts)]
+        start_ts = ts if ts > opened else opened
         if days == 0:
             return _utc(start_ts)
+        local = datetime.fromtimestamp(start_ts, self.zone)
+        start_day = local.toordinal()
+        k = bisect_left(span.business_days, start_day)
+        while k + days >= len(span.business_days) - 1:
+            span = self._extend(span)
+            k = bisect_left(span.business_days, start_day)
+        target_day = span.business_days[k + days]
         intervals = span.day_intervals[target_day]
-        wanted = datetime.combine(
-            date.fromordinal(target_day), local.time().replace(tzinfo=None), tzinfo=self.zone
-        ).timestamp()
+        wanted = datetime.combine(date.fromordinal(target_day), local.time(), self.zone).timestamp()
         if wanted < intervals[0][0]:
             return _utc(intervals[0][0])
         ended_before = intervals[0][0]
@@ -516,6 +518,17 @@ class OpenState:
 
 
 _FROM_TIMESTAMP = datetime.fromtimestamp
+
+
+def _merge(pieces: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Sorted ranges with the overlapping and touching ones joined."""
+    merged: list[tuple[float, float]] = []
+    for low, high in pieces:
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
 
 
 def _wall(ts: float, zone: ZoneInfo) -> datetime:

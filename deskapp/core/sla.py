@@ -86,7 +86,7 @@ class CalendarBook:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DueTime:
     """One target's due instant from a clock start, with the calendar that decided it."""
 
@@ -94,8 +94,14 @@ class DueTime:
     target: Target
     calendar: Calendar
     start: datetime
-    effective_start: datetime
     due: datetime  # UTC
+
+    @property
+    def effective_start(self) -> datetime:
+        """The first open instant at or after the start (the start itself in elapsed time)."""
+        if self.target.unit is Unit.CALENDAR_HOURS:
+            return self.start.astimezone(UTC)
+        return self.calendar.effective_start(self.start)
 
     @property
     def zone_name(self) -> str:
@@ -106,9 +112,10 @@ class DueTime:
         return time_left(self.target, self.calendar, self.due, now)
 
     def explain(self) -> list[ExplanationStep]:
+        """From the clock start, so days skipped before the first open minute are named."""
         if self.target.unit is Unit.CALENDAR_HOURS:
             return []
-        return self.calendar.explain(self.effective_start, self.due)
+        return self.calendar.explain(self.start, self.due)
 
     def holiday_warning(self) -> str | None:
         return self.calendar.holiday_data_warning(self.start, self.due)
@@ -135,19 +142,27 @@ def target_calendar(agreement: Agreement, target: Target, site: Site, book: Cale
     return book.calendar(agreement.calendars[target.calendar], site)
 
 
-def due_time(agreement: Agreement, metric: str, severity: str, start: datetime, site: Site,
-             book: CalendarBook) -> DueTime:
-    """When ``metric`` at ``severity`` is due for a clock started at ``start``."""
+def timed_target(agreement: Agreement, metric: str, severity: str, site: Site,
+                 book: CalendarBook) -> tuple[Target, Calendar]:
+    """The target with a default amount for ``metric`` at ``severity``, and its calendar."""
     target = agreement.target(metric, severity)
     if target.amount is None:
         raise SlaError(
             f"{agreement.name} severity {severity} {metric} has no default target: "
             "the due date is agreed per incident"
         )
-    calendar = target_calendar(agreement, target, site, book)
-    if target.unit is Unit.CALENDAR_HOURS:
-        effective = start.astimezone(UTC)
-    else:
-        effective = calendar.effective_start(start)
+    return target, target_calendar(agreement, target, site, book)
+
+
+def due_time(agreement: Agreement, metric: str, severity: str, start: datetime, site: Site,
+             book: CalendarBook) -> DueTime:
+    """When ``metric`` at ``severity`` is due for a clock started at ``start``."""
+    target, calendar = timed_target(agreement, metric, severity, site, book)
+    return due_from(agreement, target, calendar, start)
+
+
+def due_from(agreement: Agreement, target: Target, calendar: Calendar, start: datetime
+             ) -> DueTime:
+    assert target.amount is not None
     due = add_target_time(target, calendar, start, target.amount)
-    return DueTime(agreement, target, calendar, start, effective, due)
+    return DueTime(agreement, target, calendar, start, due)

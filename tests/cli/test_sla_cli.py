@@ -206,7 +206,7 @@ def test_an_ambiguous_wall_time_with_its_offset_is_accepted(
 def test_json_details(capsys: pytest.CaptureFixture[str]) -> None:
     # MAQSU high resolution, 12 business hours, logged Thu 24 Dec 18:00 Singapore (after
     # closing; Christmas closed): effective start Sat 08:30; Sat 08:30-13:00 = 4h30m,
-    # Sunday closed, Mon 08:30-16:00 = 7h30m.
+    # Sunday closed, Mon 08:30-16:00 = 7h30m. The explanation names Christmas as skipped.
     code, out, err = run(capsys, "sla", "due", "--vendor", "maqsu", "--severity", "high",
                          "--metric", "resolution", "--start", "2026-12-24T18:00+08:00", "--json")
 
@@ -221,11 +221,13 @@ def test_json_details(capsys: pytest.CaptureFixture[str]) -> None:
     assert details["due"] == "2026-12-28T16:00:00+08:00"
     steps = details["explanation"]
     assert [(s["kind"], s["date"]) for s in steps] == [
-        ("counted", "2026-12-26"), ("skipped", "2026-12-27"), ("counted", "2026-12-28"),
+        ("skipped", "2026-12-25"), ("counted", "2026-12-26"), ("skipped", "2026-12-27"),
+        ("counted", "2026-12-28"),
     ]
-    assert steps[0]["start"] == "2026-12-26T08:30:00+08:00"
-    assert steps[0]["end"] == "2026-12-26T13:00:00+08:00"
-    assert steps[1]["reason"] == "closed day"
+    assert steps[0]["reason"] == "SG holiday: Christmas Day"
+    assert steps[1]["start"] == "2026-12-26T08:30:00+08:00"
+    assert steps[1]["end"] == "2026-12-26T13:00:00+08:00"
+    assert steps[2]["reason"] == "closed day"
     assert sum(s["seconds"] for s in steps) == 12 * 3600
 
 
