@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from deskapp.core.clocks import TargetState
+from deskapp.core.clocks import TargetClock, TargetState
 from deskapp.core.lifecycle import Event, Status
 
 
@@ -82,6 +82,7 @@ class QueueRow:
     reported_at: datetime
     next_due_at: datetime | None
     version: int
+    clocks: tuple[TargetClock, ...] = ()  # read with ``clock.at(now)`` on every tick
 
 
 def incident_key(number: int) -> str:

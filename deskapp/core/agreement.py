@@ -75,6 +75,7 @@ class Severity:
     definition: str
     examples: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()  # how the vendor wants this severity reported
+    filing_deadline_hours: float | None = None  # this severity when a filing is due this soon
 
 
 @dataclass(frozen=True)

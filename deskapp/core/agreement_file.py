@@ -399,7 +399,9 @@ def _date(reader: _Reader, value: Any, path: str) -> date:
 
 
 def _severity(reader: _Reader, path: str, data: dict[str, Any]) -> Severity:
-    reader.unknown_keys(data, path, {"key", "name", "definition", "examples", "channels"})
+    reader.unknown_keys(data, path, {
+        "key", "name", "definition", "examples", "channels", "filing_deadline_hours",
+    })
     channels = reader.texts(data, "channels", path)
     for index, channel in enumerate(channels):
         if channel not in CHANNELS:
@@ -412,6 +414,8 @@ def _severity(reader: _Reader, path: str, data: dict[str, Any]) -> Severity:
         definition=reader.text(data, "definition", path),
         examples=reader.texts(data, "examples", path),
         channels=channels,
+        filing_deadline_hours=reader.number(data, "filing_deadline_hours", path)
+        if "filing_deadline_hours" in data else None,
     )
 
 

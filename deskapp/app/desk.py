@@ -1,0 +1,819 @@
+"""The desk: every incident use case in one place, for the window and the command line alike.
+
+Each user action is one short transaction. Writes check the incident's version, append
+events to its timeline and refresh the cached SLA clocks from the whole timeline.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Engine, func, or_, select
+from sqlalchemy.orm import Session, aliased, selectinload, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from deskapp.app.queue import QueueFilter, View
+from deskapp.app.sla import SlaService, shipped_agreements
+from deskapp.app.views import IncidentDraft, IncidentView, QueueRow, incident_key
+from deskapp.core.agreement import Agreement, ClockStart
+from deskapp.core.agreement_file import CHANNELS, parse_agreement
+from deskapp.core.clocks import ClockState, TargetClock, clocks_at, compute_clocks
+from deskapp.core.errors import InputError
+from deskapp.core.hints import intake_hints, scope_of
+from deskapp.core.lifecycle import (
+    Event,
+    EventKind,
+    ResolutionType,
+    Status,
+    check_move,
+    check_reopen,
+)
+from deskapp.core.sla import Site, target_calendar
+from deskapp.office import Office, machine_office
+from deskapp.storage.engine import open_engine, session_factory
+from deskapp.storage.errors import storage_errors
+from deskapp.storage.migrate import upgrade
+from deskapp.storage.models import (
+    AgreementVersion,
+    Incident,
+    IncidentEvent,
+    Product,
+    Setting,
+    User,
+    Vendor,
+)
+from deskapp.storage.models import (
+    TargetClock as ClockRow,
+)
+
+# An event may be logged a little ahead of this machine's clock (another workstation's
+# clock may run fast), but not in the future.
+CLOCK_TOLERANCE = timedelta(minutes=2)
+
+
+class ConflictError(InputError):
+    """The incident changed on another workstation since it was read."""
+
+
+def default_author() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "agent"
+
+
+@dataclass(frozen=True)
+class Changed:
+    """What a write did: the incident after it, and the agent's warnings from the agreement."""
+
+    incident: IncidentView
+    hints: tuple[str, ...] = ()
+
+
+class Desk:
+    """Incidents, agreements, users and settings over one database."""
+
+    def __init__(self, engine: Engine, *, office: Office | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.engine = engine
+        self.sessions: sessionmaker[Session] = session_factory(engine)
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self._agreements: dict[int, Agreement] = {}
+        self._lock = threading.Lock()
+        with self._session() as session:
+            stored = _settings(session)
+        self.office = office or machine_office(stored.get("office_zone"),
+                                               stored.get("office_country"))
+        self.sla = SlaService({}, self.office)
+
+    # ----- opening -------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, url: str, *, office: Office | None = None,
+             clock: Callable[[], datetime] | None = None) -> Desk:
+        """Migrate the database to this version (creating it if new) and load the agreements."""
+        with storage_errors(url):
+            engine = open_engine(url)
+            try:
+                upgrade(engine)
+                desk = cls(engine, office=office, clock=clock)
+                desk.load_shipped_agreements()
+            except BaseException:
+                engine.dispose()
+                raise
+        return desk
+
+    def shutdown(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        with storage_errors(self.engine.url), self.sessions() as session, session.begin():
+            yield session
+
+    # ----- agreements ------------------------------------------------------------------
+
+    def load_shipped_agreements(self) -> list[str]:
+        """Store each shipped agreement whose text is new; returns the vendors updated.
+
+        A changed agreement becomes a new current version: incidents already logged stay
+        pinned to the version they were logged under.
+        """
+        updated = []
+        now = self.clock()
+        with self._session() as session:
+            for agreement in shipped_agreements().values():
+                digest = hashlib.sha256(agreement.source.encode()).hexdigest()
+                vendor = session.scalar(select(Vendor).where(Vendor.key == agreement.vendor))
+                if vendor is None:
+                    vendor = Vendor(key=agreement.vendor, name=agreement.name)
+                    session.add(vendor)
+                    session.flush()
+                known = session.scalar(select(AgreementVersion).where(
+                    AgreementVersion.vendor_id == vendor.id, AgreementVersion.digest == digest))
+                if known is not None and known.is_current:
+                    continue
+                for version in session.scalars(select(AgreementVersion).where(
+                        AgreementVersion.vendor_id == vendor.id, AgreementVersion.is_current)):
+                    version.is_current = False
+                if known is None:
+                    session.add(AgreementVersion(
+                        vendor_id=vendor.id, version=agreement.version, source=agreement.source,
+                        digest=digest, loaded_at=now, is_current=True))
+                else:
+                    known.is_current = True
+                vendor.name = agreement.name
+                existing = set(session.scalars(
+                    select(Product.name).where(Product.vendor_id == vendor.id)))
+                for product in agreement.products:
+                    if product not in existing:
+                        session.add(Product(vendor_id=vendor.id, name=product))
+                updated.append(agreement.vendor)
+        return updated
+
+    def agreements(self) -> dict[str, Agreement]:
+        """The current agreement of every vendor, by vendor key."""
+        with self._session() as session:
+            rows = session.execute(
+                select(AgreementVersion.id, AgreementVersion.source, Vendor.key)
+                .join(Vendor).where(AgreementVersion.is_current)).all()
+        return {key: self._agreement(version_id, source) for version_id, source, key in rows}
+
+    def _agreement(self, version_id: int, source: str | None = None,
+                   session: Session | None = None) -> Agreement:
+        found = self._agreements.get(version_id)
+        if found is None:
+            if source is None:
+                assert session is not None
+                source = session.get_one(AgreementVersion, version_id).source
+            found = parse_agreement(source, f"stored agreement version {version_id}")
+            with self._lock:
+                self._agreements[version_id] = found
+        return found
+
+    def products(self, vendor: str) -> list[str]:
+        with self._session() as session:
+            return list(session.scalars(
+                select(Product.name).join(Vendor).where(Vendor.key == vendor)
+                .order_by(Product.name)))
+
+    # ----- settings and users ---------------------------------------------------------
+
+    def settings(self) -> dict[str, str]:
+        with self._session() as session:
+            return _settings(session)
+
+    def set_office(self, zone: str, country: str | None) -> Office:
+        office = machine_office(zone, country)  # validates both
+        with self._session() as session:
+            session.merge(Setting(key="office_zone", value=office.zone))
+            if office.country:
+                session.merge(Setting(key="office_country", value=office.country))
+        self.office = office
+        self.sla = SlaService({}, office, self.sla.book)
+        return office
+
+    def users(self) -> list[str]:
+        with self._session() as session:
+            return list(session.scalars(select(User.name).order_by(User.name)))
+
+    # ----- reading --------------------------------------------------------------------
+
+    def show(self, key: str, now: datetime | None = None) -> IncidentView:
+        """An incident with its timeline and each target's state at ``now``."""
+        with self._session() as session:
+            incident = self._load(session, key)
+            return self._view(session, incident, now or self.clock())
+
+    def _load(self, session: Session, key: str) -> Incident:
+        number = parse_key(key)
+        incident = session.scalar(
+            select(Incident).where(Incident.number == number)
+            .options(selectinload(Incident.events), selectinload(Incident.vendor),
+                     selectinload(Incident.product), selectinload(Incident.assignee),
+                     selectinload(Incident.agreement_version)))
+        if incident is None:
+            raise InputError(f"no incident {incident_key(number)}")
+        return incident
+
+    def _view(self, session: Session, incident: Incident, now: datetime) -> IncidentView:
+        agreement = self._agreement(incident.agreement_version_id, session=session)
+        events = _events(incident)
+        states = clocks_at(events, agreement, self._site(incident), self.sla.book, now)
+        return IncidentView(
+            key=incident_key(incident.number), number=incident.number, version=incident.version,
+            vendor=incident.vendor.key, vendor_name=incident.vendor.name,
+            product=incident.product.name, title=incident.title,
+            description=incident.description, reporter=incident.reporter,
+            contact=incident.contact, channel=incident.channel, severity=incident.severity,
+            tier=incident.tier, status=Status(incident.status),
+            assignee=incident.assignee.name if incident.assignee else None,
+            site_zone=incident.site_zone, site_country=incident.site_country,
+            vendor_ref=incident.vendor_ref, category=incident.category,
+            filing_deadline=incident.filing_deadline, agreed_due=incident.agreed_due,
+            resolution_type=incident.resolution_type, reported_at=incident.reported_at,
+            updated_at=incident.updated_at, updated_by=incident.updated_by,
+            agreement_version=incident.agreement_version.version,
+            events=tuple(events), clocks=tuple(states),
+        )
+
+    def _site(self, incident: Incident) -> Site:
+        return self.sla.site(incident.site_zone, incident.site_country)
+
+    # ----- the queue --------------------------------------------------------------------
+
+    def queue(self, wanted: QueueFilter | None = None, now: datetime | None = None
+              ) -> list[QueueRow]:
+        """Incidents for a view and filters, soonest due first (closed: latest first)."""
+        wanted = wanted or QueueFilter()
+        now = now or self.clock()
+        query = (select(Incident).join(Vendor).join(Product)
+                 .options(selectinload(Incident.vendor), selectinload(Incident.product),
+                          selectinload(Incident.assignee), selectinload(Incident.clocks)))
+        view = wanted.view
+        if view is View.CLOSED:
+            query = query.where(Incident.is_open.is_(False))
+        else:
+            query = query.where(Incident.is_open.is_(True))
+        if view is View.MY_OPEN:
+            query = query.join(User, Incident.assignee_id == User.id).where(
+                User.name == (wanted.me or default_author()))
+        elif view is View.BREACHED:
+            query = query.where(Incident.next_due_at <= now)
+        elif view is View.BREACHING_SOON:
+            window = wanted.due_within or timedelta(hours=2)
+            query = query.where(Incident.next_due_at > now,
+                                Incident.next_due_at <= now + window)
+        elif view is View.PAUSED:
+            query = query.where(Incident.status == Status.WAITING_ON_CUSTOMER.value)
+        elif view is View.DUE_TODAY:
+            local = now.astimezone(self.sla.office_zone)
+            midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(),
+                                        self.sla.office_zone)
+            query = query.where(Incident.next_due_at < midnight)
+        if wanted.due_within is not None and view is not View.BREACHING_SOON:
+            query = query.where(Incident.next_due_at <= now + wanted.due_within)
+        if wanted.vendor:
+            query = query.where(Vendor.key == wanted.vendor)
+        if wanted.severity:
+            query = query.where(Incident.severity == wanted.severity)
+        if wanted.tier:
+            query = query.where(Incident.tier == wanted.tier)
+        if wanted.status is not None:
+            query = query.where(Incident.status == wanted.status.value)
+        if wanted.assignee:
+            assignee = aliased(User)
+            query = query.join(assignee, Incident.assignee_id == assignee.id).where(
+                assignee.name == wanted.assignee)
+        if wanted.text and wanted.text.strip():
+            words = wanted.text.strip()
+            pattern = f"%{words}%"
+            matches: list[ColumnElement[bool]] = [
+                Incident.title.ilike(pattern), Incident.description.ilike(pattern),
+                Incident.vendor_ref.ilike(pattern), Product.name.ilike(pattern)]
+            with suppress(InputError):
+                matches.append(Incident.number == parse_key(words))
+            query = query.where(or_(*matches))
+        if view is View.CLOSED:
+            query = query.order_by(Incident.updated_at.desc(), Incident.number.desc())
+        else:
+            query = query.order_by(Incident.next_due_at.is_(None), Incident.next_due_at,
+                                   Incident.number)
+        if wanted.limit:
+            query = query.limit(wanted.limit)
+        with self._session() as session:
+            return [self._queue_row(session, incident) for incident in session.scalars(query)]
+
+    def _queue_row(self, session: Session, incident: Incident) -> QueueRow:
+        agreement = self._agreement(incident.agreement_version_id, session=session)
+        site = self._site(incident)
+        clocks = []
+        for row in incident.clocks:
+            try:
+                target = agreement.target(row.metric, incident.severity)
+            except InputError:
+                continue
+            calendar = target_calendar(agreement, target, site, self.sla.book)
+            clocks.append(TargetClock(
+                row.metric, target, calendar, row.clock_start, row.due_at, row.warning_at,
+                row.met_at, row.paused_since, row.paused_seconds, row.cycles))
+        order = [m.key for m in agreement.metrics]
+        clocks.sort(key=lambda c: order.index(c.metric) if c.metric in order else len(order))
+        return QueueRow(
+            id=incident.id, key=incident_key(incident.number), vendor=incident.vendor.key,
+            product=incident.product.name, severity=incident.severity, tier=incident.tier,
+            status=Status(incident.status),
+            assignee=incident.assignee.name if incident.assignee else None,
+            title=incident.title, reported_at=incident.reported_at,
+            next_due_at=incident.next_due_at, version=incident.version, clocks=tuple(clocks))
+
+    # ----- logging an incident ----------------------------------------------------------
+
+    def log(self, draft: IncidentDraft, *, author: str | None = None,
+            at: datetime | None = None) -> Changed:
+        """A new incident; its clocks start at ``at`` (when it was reported), default now."""
+        author = _author(author)
+        now = self.clock()
+        reported = self._checked_at(at, now, None)
+        with self._session() as session:
+            vendor = session.scalar(select(Vendor).where(Vendor.key == draft.vendor))
+            if vendor is None:
+                known = ", ".join(session.scalars(select(Vendor.key).order_by(Vendor.key)))
+                raise InputError(f"unknown vendor {draft.vendor!r}; expected one of: {known}")
+            version = session.scalar(select(AgreementVersion).where(
+                AgreementVersion.vendor_id == vendor.id, AgreementVersion.is_current))
+            assert version is not None
+            agreement = self._agreement(version.id, version.source)
+            product = session.scalar(select(Product).where(
+                Product.vendor_id == vendor.id, Product.name == draft.product))
+            if product is None:
+                known = ", ".join(session.scalars(select(Product.name).where(
+                    Product.vendor_id == vendor.id).order_by(Product.name)))
+                raise InputError(
+                    f"unknown product {draft.product!r} for {agreement.name}; expected one of: "
+                    f"{known}")
+            severity = agreement.severity(draft.severity).key
+            tier = agreement.tier(draft.tier).key if draft.tier else agreement.tiers[0].key
+            _check_text("title", draft.title)
+            _check_channel(draft.channel)
+            site = self.sla.site(draft.site_zone, draft.site_country)  # validates both
+            del site
+            if draft.category:
+                _check_category(agreement, draft.category)
+            data = {"severity": severity, "tier": tier, "status": Status.NEW.value}
+            events: list[tuple[EventKind, datetime, dict[str, str]]] = [
+                (EventKind.CREATED, reported, data)]
+            if draft.documentation_complete_at is not None:
+                documented = self._checked_at(draft.documentation_complete_at, now, reported)
+                events.append((EventKind.DOCUMENTATION_COMPLETE, documented, {}))
+            assignee = None
+            if draft.assignee:
+                assignee = _user(session, draft.assignee)
+                events.append((EventKind.ASSIGNED, reported, {"assignee": assignee.name}))
+            _user(session, author)
+            number = (session.scalar(select(func.max(Incident.number))) or 0) + 1
+            incident = Incident(
+                number=number, vendor_id=vendor.id, product_id=product.id,
+                agreement_version_id=version.id, title=draft.title.strip(),
+                description=draft.description, reporter=draft.reporter, contact=draft.contact,
+                channel=draft.channel, severity=severity, tier=tier, status=Status.NEW.value,
+                assignee_id=assignee.id if assignee else None,
+                site_zone=draft.site_zone or None, site_country=draft.site_country or None,
+                vendor_ref=draft.vendor_ref or None, category=draft.category or None,
+                filing_deadline=draft.filing_deadline, agreed_due=None, resolution_type=None,
+                documentation_complete_at=draft.documentation_complete_at,
+                reported_at=reported, created_at=now, updated_at=now, updated_by=author,
+                version=1, next_due_at=None, is_open=True,
+            )
+            session.add(incident)
+            session.flush()
+            for seq, (kind, when, details) in enumerate(events, start=1):
+                session.add(IncidentEvent(incident_id=incident.id, seq=seq, kind=kind.value,
+                                          at=when, recorded_at=now, author=author,
+                                          data=details))
+            session.flush()
+            session.refresh(incident, ["events"])
+            self._refresh_clocks(session, incident, agreement)
+            hints = intake_hints(agreement, severity, draft.channel, draft.category,
+                                 draft.filing_deadline, reported)
+            view = self._view(session, incident, now)
+        return Changed(view, tuple(hints))
+
+    # ----- changing an incident -----------------------------------------------------------
+
+    def change_severity(self, key: str, severity: str, reason: str, **how: Any) -> Changed:
+        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+            new = agreement.severity(severity).key
+            if new == incident.severity:
+                raise InputError(f"{key} is already severity {new}")
+            _check_text("reason", reason, "a severity change needs a reason")
+            before, incident.severity = incident.severity, new
+            return [(EventKind.SEVERITY_CHANGED,
+                     {"severity": new, "from": before, "reason": reason.strip()})]
+        return self._write(key, change, **how)
+
+    def change_tier(self, key: str, tier: str, **how: Any) -> Changed:
+        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+            new = agreement.tier(tier).key
+            if new == incident.tier:
+                raise InputError(f"{key} is already at tier {new}")
+            order = [t.key for t in agreement.tiers]
+            direction = "escalated" if order.index(new) > order.index(incident.tier) else "lowered"
+            before, incident.tier = incident.tier, new
+            return [(EventKind.TIER_CHANGED, {"tier": new, "from": before,
+                                              "direction": direction})]
+        return self._write(key, change, **how)
+
+    def escalate(self, key: str, tier: str | None = None, **how: Any) -> Changed:
+        """To ``tier``, or to the agreement's next tier."""
+        if tier is None:
+            current = self.show(key)
+            order = [t.key for t in self._current_agreement(current.vendor).tiers]
+            position = order.index(current.tier) if current.tier in order else -1
+            if position + 1 >= len(order):
+                raise InputError(f"{key} is already at the highest tier, {current.tier}")
+            tier = order[position + 1]
+        return self.change_tier(key, tier, **how)
+
+    def assign(self, key: str, assignee: str, **how: Any) -> Changed:
+        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+            session = _session_of(incident)
+            user = _user(session, assignee)
+            if incident.assignee_id == user.id:
+                raise InputError(f"{key} is already assigned to {user.name}")
+            incident.assignee_id = user.id
+            return [(EventKind.ASSIGNED, {"assignee": user.name})]
+        return self._write(key, change, **how)
+
+    def set_status(self, key: str, status: Status, note: str = "", **how: Any) -> Changed:
+        if status in (Status.RESOLVED, Status.CLOSED, Status.WORKAROUND_PROVIDED):
+            raise InputError(f"use resolve, close or workaround to make an incident {status}")
+
+        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+            check_move(Status(incident.status), status)
+            incident.status = status.value
+            return [(EventKind.STATUS_CHANGED, _with_text({"status": status.value}, note))]
+        return self._write(key, change, **how)
+
+    def pause(self, key: str, note: str = "", **how: Any) -> Changed:
+        """Wait on the customer: pausable targets stop counting."""
+        return self.set_status(key, Status.WAITING_ON_CUSTOMER, note, **how)
+
+    def resume(self, key: str, note: str = "", **how: Any) -> Changed:
+        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+            if incident.status != Status.WAITING_ON_CUSTOMER.value:
+                raise InputError(f"{key} is not paused (it is {incident.status})")
+            incident.status = Status.IN_PROGRESS.value
+            return [(EventKind.STATUS_CHANGED,
+                     _with_text({"status": Status.IN_PROGRESS.value}, note))]
+        return self._write(key, change, **how)
+
+    def customer_update(self, key: str, text: str, **how: Any) -> Changed:
+        """The customer wrote or called; a desk waiting on them starts working again."""
+        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+            _check_open(key, incident)
+            _check_text("text", text, "a customer update needs its text")
+            steps: list[Step] = [(EventKind.CUSTOMER_UPDATE, {"text": text.strip()})]
+            if incident.status == Status.WAITING_ON_CUSTOMER.value:
+                incident.status = Status.IN_PROGRESS.value
+                steps.append((EventKind.STATUS_CHANGED, {"status": Status.IN_PROGRESS.value}))
+            return steps
+        return self._write(key, change, **how)
+
+    def respond(self, key: str, text: str = "", *, from_vendor: bool = False,
+                **how: Any) -> Changed:
+        kind = EventKind.VENDOR_RESPONSE if from_vendor else EventKind.RESPONSE_SENT
+
+        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+            _check_open(key, incident)
+            steps: list[Step] = [(kind, _with_text({}, text))]
+            if incident.status == Status.NEW.value:
+                incident.status = Status.ACKNOWLEDGED.value
+                steps.append((EventKind.STATUS_CHANGED, {"status": Status.ACKNOWLEDGED.value}))
+            return steps
+        return self._write(key, change, **how)
+
+    def provide_workaround(self, key: str, text: str = "", **how: Any) -> Changed:
+        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+            check_move(Status(incident.status), Status.WORKAROUND_PROVIDED)
+            incident.status = Status.WORKAROUND_PROVIDED.value
+            return [(EventKind.WORKAROUND_PROVIDED, _with_text({}, text))]
+        return self._write(key, change, **how)
+
+    def resolve(self, key: str, resolution: ResolutionType, text: str = "",
+                **how: Any) -> Changed:
+        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+            check_move(Status(incident.status), Status.RESOLVED)
+            incident.status = Status.RESOLVED.value
+            incident.resolution_type = resolution.value
+            return [(EventKind.RESOLVED, _with_text({"resolution_type": resolution.value}, text))]
+        return self._write(key, change, **how)
+
+    def close(self, key: str, note: str = "", **how: Any) -> Changed:
+        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+            check_move(Status(incident.status), Status.CLOSED)
+            incident.status = Status.CLOSED.value
+            return [(EventKind.CLOSED, _with_text({}, note))]
+        return self._write(key, change, **how)
+
+    def reopen(self, key: str, reason: str, **how: Any) -> Changed:
+        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+            check_reopen(Status(incident.status))
+            _check_text("reason", reason, "reopening needs a reason")
+            incident.status = Status.IN_PROGRESS.value
+            incident.resolution_type = None
+            return [(EventKind.REOPENED, {"reason": reason.strip()})]
+        return self._write(key, change, **how)
+
+    def comment(self, key: str, text: str, **how: Any) -> Changed:
+        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+            _check_text("text", text, "a comment needs its text")
+            return [(EventKind.COMMENT, {"text": text.strip()})]
+        return self._write(key, change, **how)
+
+    def documentation_complete(self, key: str, **how: Any) -> Changed:
+        """The report and all documentation are in: clocks that wait for it start."""
+        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+            if not any(m.clock_start is ClockStart.DOCUMENTATION_COMPLETE
+                       for m in agreement.metrics):
+                raise InputError(f"{agreement.name}'s clocks do not wait for documentation")
+            if incident.documentation_complete_at is not None:
+                raise InputError(f"{key}'s documentation was already complete")
+            incident.documentation_complete_at = when
+            return [(EventKind.DOCUMENTATION_COMPLETE, {})]
+        return self._write(key, change, **how)
+
+    def agree_due_date(self, key: str, due: datetime, **how: Any) -> Changed:
+        """Fix the due date of a target the agreement leaves to be agreed per incident."""
+        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+            _check_open(key, incident)
+            if not any(t.agreed_per_incident for t in agreement.targets_for(incident.severity)):
+                raise InputError(
+                    f"{agreement.name} severity {incident.severity} has fixed targets; "
+                    "no due date is agreed per incident")
+            if due.tzinfo is None:
+                raise InputError("an agreed due date needs a time zone or UTC offset")
+            incident.agreed_due = due
+            return [(EventKind.DUE_DATE_AGREED, {"due": due.astimezone(UTC).isoformat()})]
+        return self._write(key, change, **how)
+
+    def update_fields(self, key: str, **fields: Any) -> Changed:
+        """Title, description, reporter, contact, channel, vendor reference, category, site,
+        filing deadline: the old and new values go into the timeline."""
+        how = {k: fields.pop(k) for k in ("author", "at", "expected_version") if k in fields}
+        allowed = {"title", "description", "reporter", "contact", "channel", "vendor_ref",
+                   "category", "site_zone", "site_country", "filing_deadline"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise InputError(f"cannot change {', '.join(sorted(unknown))}")
+
+        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+            if "title" in fields:
+                _check_text("title", fields["title"])
+            if fields.get("channel"):
+                _check_channel(fields["channel"])
+            if fields.get("category"):
+                _check_category(agreement, fields["category"])
+            if "site_zone" in fields or "site_country" in fields:
+                self.sla.site(fields.get("site_zone", incident.site_zone),
+                              fields.get("site_country", incident.site_country))
+            details = {}
+            for name, value in fields.items():
+                if isinstance(value, str):
+                    value = value.strip() or None if name != "title" else value.strip()
+                old = getattr(incident, name)
+                if old != value:
+                    setattr(incident, name, value)
+                    details[name] = _text(value)
+            if not details:
+                raise InputError(f"nothing to change on {key}")
+            return [(EventKind.FIELDS_CHANGED, details)]
+        return self._write(key, change, **how)
+
+    # ----- the write path -----------------------------------------------------------------
+
+    def _write(self, key: str, change: Callable[[Incident, Agreement, datetime], list[Step]], *,
+               author: str | None = None, at: datetime | None = None,
+               expected_version: int | None = None) -> Changed:
+        author = _author(author)
+        now = self.clock()
+        try:
+            with self._session() as session:
+                incident = self._load(session, key)
+                if expected_version is not None and incident.version != expected_version:
+                    raise self._conflict(incident)
+                last = max(e.at for e in incident.events)
+                when = self._checked_at(at, now, last)
+                agreement = self._agreement(incident.agreement_version_id, session=session)
+                steps = change(incident, agreement, when)
+                _user(session, author)
+                seq = max(e.seq for e in incident.events)
+                for offset, (kind, details) in enumerate(steps, start=1):
+                    session.add(IncidentEvent(
+                        incident_id=incident.id, seq=seq + offset, kind=kind.value, at=when,
+                        recorded_at=now, author=author, data=details))
+                incident.updated_at = now
+                incident.updated_by = author
+                incident.is_open = Status(incident.status).is_open
+                session.flush()
+                session.refresh(incident, ["events"])
+                self._refresh_clocks(session, incident, agreement)
+                view = self._view(session, incident, now)
+        except StaleDataError:
+            with self._session() as session:
+                raise self._conflict(self._load(session, key)) from None
+        return Changed(view)
+
+    def _conflict(self, incident: Incident) -> ConflictError:
+        when = incident.updated_at.astimezone(self.sla.office_zone)
+        return ConflictError(
+            f"{incident_key(incident.number)} was changed by {incident.updated_by} at "
+            f"{when:%Y-%m-%d %H:%M}, reload it and try again")
+
+    def _checked_at(self, at: datetime | None, now: datetime, last: datetime | None
+                    ) -> datetime:
+        """When an event happened: now by default, never in the future or out of order."""
+        if at is None:
+            return max(now, last) if last is not None else now
+        if at.tzinfo is None:
+            raise InputError("a time needs a zone or UTC offset")
+        at = at.astimezone(UTC)
+        if at > now + CLOCK_TOLERANCE:
+            raise InputError(f"{at.astimezone(self.sla.office_zone):%Y-%m-%d %H:%M} is in the "
+                             "future; give the time it happened")
+        if last is not None and at < last:
+            raise InputError(
+                f"{at.astimezone(self.sla.office_zone):%Y-%m-%d %H:%M} is before the last "
+                f"event of the timeline ({last.astimezone(self.sla.office_zone):%Y-%m-%d %H:%M})"
+                "; events are recorded in the order they happened")
+        return at
+
+    def _refresh_clocks(self, session: Session, incident: Incident, agreement: Agreement
+                        ) -> None:
+        clocks = compute_clocks(_events(incident), agreement, self._site(incident), self.sla.book)
+        rows = {row.metric: row for row in session.scalars(
+            select(ClockRow).where(ClockRow.incident_id == incident.id))}
+        for clock in clocks:
+            values = clock_row_values(clock)
+            row = rows.pop(clock.metric, None)
+            if row is None:
+                session.add(ClockRow(incident_id=incident.id, metric=clock.metric, **values))
+            else:
+                for name, value in values.items():
+                    setattr(row, name, value)
+        for stale in rows.values():
+            session.delete(stale)
+        incident.next_due_at = next_due_of(clocks) if Status(incident.status).is_open else None
+
+    def _current_agreement(self, vendor: str) -> Agreement:
+        return self.agreements()[vendor]
+
+    # ----- recomputation ---------------------------------------------------------------
+
+    def recompute_all(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Recompute every cached clock from the timelines; returns how many incidents."""
+        done = 0
+        with self._session() as session:
+            total = session.scalar(select(func.count(Incident.id))) or 0
+            ids = list(session.scalars(select(Incident.id).order_by(Incident.id)))
+        for start in range(0, len(ids), 2000):
+            chunk = ids[start:start + 2000]
+            with self._session() as session:
+                incidents = session.scalars(
+                    select(Incident).where(Incident.id.in_(chunk))
+                    .options(selectinload(Incident.events))).all()
+                for incident in incidents:
+                    agreement = self._agreement(incident.agreement_version_id, session=session)
+                    self._refresh_clocks(session, incident, agreement)
+                done += len(incidents)
+            if progress is not None:
+                progress(done, total)
+        return done
+
+    def cached_clocks(self, key: str) -> dict[str, dict[str, Any]]:
+        """The clocks as stored for queries (to compare with a fresh computation)."""
+        with self._session() as session:
+            incident = self._load(session, key)
+            rows = session.scalars(select(ClockRow).where(ClockRow.incident_id == incident.id))
+            return {row.metric: {name: getattr(row, name) for name in CLOCK_FIELDS}
+                    for row in rows}
+
+    def fresh_clocks(self, key: str) -> dict[str, dict[str, Any]]:
+        with self._session() as session:
+            incident = self._load(session, key)
+            agreement = self._agreement(incident.agreement_version_id, session=session)
+            clocks = compute_clocks(_events(incident), agreement, self._site(incident),
+                                    self.sla.book)
+        return {clock.metric: clock_row_values(clock) for clock in clocks}
+
+
+Step = tuple[EventKind, dict[str, str]]
+CLOCK_FIELDS = ("state", "clock_start", "due_at", "warning_at", "met_at", "paused_since",
+                "paused_seconds", "cycles")
+def clock_row_values(clock: TargetClock) -> dict[str, Any]:
+    """What the cache keeps of a clock: everything but the reading at a given instant."""
+    if clock.due is None:
+        state = ClockState.PENDING
+    elif clock.met_at is not None:
+        state = ClockState.MET if clock.met_at <= clock.due else ClockState.BREACHED
+    elif clock.paused_since is not None:
+        state = ClockState.PAUSED
+    else:
+        state = ClockState.RUNNING
+    return {"state": state.value, "clock_start": clock.clock_start, "due_at": clock.due,
+            "warning_at": clock.warning_at, "met_at": clock.met_at,
+            "paused_since": clock.paused_since, "paused_seconds": clock.paused_seconds,
+            "cycles": clock.cycles}
+
+
+def next_due_of(clocks: Sequence[TargetClock]) -> datetime | None:
+    """The earliest due time among clocks still counting (not met, paused or pending)."""
+    dues = [c.due for c in clocks
+            if c.due is not None and c.met_at is None and c.paused_since is None]
+    return min(dues, default=None)
+
+
+def parse_key(key: str) -> int:
+    text = key.strip().upper()
+    digits = text[4:] if text.startswith("INC-") else text
+    if not digits.isdigit():
+        raise InputError(f"{key!r} is not an incident key; expected one like INC-000123")
+    return int(digits)
+
+
+def _events(incident: Incident) -> list[Event]:
+    rows = sorted(incident.events, key=lambda e: (e.at, e.seq))
+    return [Event(EventKind(e.kind), e.at, e.author, dict(e.data)) for e in rows]
+
+
+def _settings(session: Session) -> dict[str, str]:
+    return {s.key: s.value for s in session.scalars(select(Setting))}
+
+
+def _user(session: Session, name: str) -> User:
+    cleaned = name.strip()
+    if not cleaned:
+        raise InputError("a person's name must not be empty")
+    user = session.scalar(select(User).where(User.name == cleaned))
+    if user is None:
+        user = User(name=cleaned, role="agent")
+        session.add(user)
+        session.flush()
+    return user
+
+
+def _session_of(incident: Incident) -> Session:
+    session = Session.object_session(incident)
+    assert session is not None
+    return session
+
+
+def _author(author: str | None) -> str:
+    cleaned = (author or default_author()).strip()
+    if not cleaned:
+        raise InputError("an author's name must not be empty")
+    return cleaned
+
+
+def _check_text(name: str, value: str | None, message: str | None = None) -> None:
+    if value is None or not value.strip():
+        raise InputError(message or f"the {name} must not be empty")
+
+
+def _check_channel(channel: str) -> None:
+    if channel not in CHANNELS:
+        raise InputError(f"unknown channel {channel!r}; expected one of: {', '.join(CHANNELS)}")
+
+
+def _check_category(agreement: Agreement, category: str) -> None:
+    listed = agreement.in_scope + agreement.out_of_scope
+    if listed and scope_of(agreement, category) is None:
+        raise InputError(f"unknown category {category!r} for {agreement.name}; expected one "
+                         f"of: {', '.join(listed)}")
+
+
+def _check_open(key: str, incident: Incident) -> None:
+    if not Status(incident.status).is_open:
+        raise InputError(f"{key} is {incident.status}; reopen it first")
+
+
+def _with_text(data: dict[str, str], text: str) -> dict[str, str]:
+    if text and text.strip():
+        data["text"] = text.strip()
+    return data
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    return str(value)
