@@ -31,5 +31,9 @@ test: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
 
+screenshots: $(TEST_STAMP)
+	bash scripts/system-deps.sh
+	xvfb-run -a -s "-screen 0 1440x900x24" $(BIN)/python scripts/screenshots.py
+
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
