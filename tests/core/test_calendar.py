@@ -178,3 +178,19 @@ def test_durations_read_like_a_person_writes_them() -> None:
     assert format_duration(-25 * 60) == "-25m"
     assert format_duration(3 * 3600) == "3h"
     assert format_duration(42) == "42s"
+
+
+def test_holidays_added_and_removed_by_hand() -> None:
+    # Christmas removed by hand: open as a normal Friday. Dec 28 added: closed.
+    rules = CalendarRules("America/New_York", MAGAYA_WEEK, holiday_source=christmas,
+                          holiday_label="US",
+                          added_holidays=((date(2026, 12, 28), "Office move"),),
+                          removed_holidays=frozenset({date(2026, 12, 25)}))
+    calendar = Calendar(rules, first_year=2026)
+    assert calendar.is_open(ny("2026-12-25T10:00"))
+    assert calendar.holiday_on(date(2026, 12, 25)) is None
+    assert not calendar.is_open(ny("2026-12-28T10:00"))
+    holiday = calendar.holiday_on(date(2026, 12, 28))
+    assert holiday is not None and holiday.name == "Office move"
+    # Sat 11:00 + 2h: 1h Saturday, Sunday and Monday (added holiday) closed, 1h Tuesday.
+    assert calendar.add_business_hours(ny("2026-12-26T11:00"), 2) == ny("2026-12-29T08:00")
