@@ -25,7 +25,7 @@ run: $(STAMP)
 test: $(TEST_STAMP)
 	bash scripts/system-deps.sh
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
-	$(BIN)/ruff check deskapp tests bench
+	$(BIN)/ruff check deskapp tests bench scripts
 	$(BIN)/mypy
 
 bench: $(TEST_STAMP)

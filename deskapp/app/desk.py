@@ -16,7 +16,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, func, or_, select
+from sqlalchemy import text as sql_text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, selectinload, sessionmaker
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from deskapp.app.queue import QueueFilter, View
@@ -26,7 +29,7 @@ from deskapp.core.agreement import Agreement, ClockStart
 from deskapp.core.agreement_file import CHANNELS, parse_agreement
 from deskapp.core.clocks import ClockState, TargetClock, clocks_at, compute_clocks
 from deskapp.core.errors import InputError
-from deskapp.core.hints import intake_hints, scope_of
+from deskapp.core.hints import calendar_warnings, intake_hints, scope_of
 from deskapp.core.lifecycle import (
     Event,
     EventKind,
@@ -128,8 +131,9 @@ class Desk:
         pinned to the version they were logged under.
         """
         updated = []
-        now = self.clock()
+        now = self._now()
         with self._session() as session:
+            _serialize(session, _AGREEMENTS_LOCK)  # two workstations starting at once
             for agreement in shipped_agreements().values():
                 digest = hashlib.sha256(agreement.source.encode()).hexdigest()
                 vendor = session.scalar(select(Vendor).where(Vendor.key == agreement.vendor))
@@ -197,8 +201,12 @@ class Desk:
             session.merge(Setting(key="office_zone", value=office.zone))
             if office.country:
                 session.merge(Setting(key="office_country", value=office.country))
+        changed = office != self.office
         self.office = office
         self.sla = SlaService({}, office, self.sla.book)
+        if changed:
+            # Incidents logged without a site (before sites were kept) follow the office.
+            self.recompute_all()
         return office
 
     def users(self) -> list[str]:
@@ -213,13 +221,18 @@ class Desk:
             incident = self._load(session, key)
             return self._view(session, incident, now or self.clock())
 
-    def _load(self, session: Session, key: str) -> Incident:
+    def _load(self, session: Session, key: str, *, for_update: bool = False) -> Incident:
+        """The incident; ``for_update`` locks its row until the transaction ends (PostgreSQL;
+        SQLite's BEGIN IMMEDIATE already serializes writers), so two workstations writing
+        the same incident take turns instead of numbering their events alike."""
         number = parse_key(key)
-        incident = session.scalar(
-            select(Incident).where(Incident.number == number)
-            .options(selectinload(Incident.events), selectinload(Incident.vendor),
-                     selectinload(Incident.product), selectinload(Incident.assignee),
-                     selectinload(Incident.agreement_version)))
+        query = (select(Incident).where(Incident.number == number)
+                 .options(selectinload(Incident.events), selectinload(Incident.vendor),
+                          selectinload(Incident.product), selectinload(Incident.assignee),
+                          selectinload(Incident.agreement_version)))
+        if for_update:
+            query = query.with_for_update(of=Incident)
+        incident = session.scalar(query)
         if incident is None:
             raise InputError(f"no incident {incident_key(number)}")
         return incident
@@ -243,6 +256,8 @@ class Desk:
             updated_at=incident.updated_at, updated_by=incident.updated_by,
             agreement_version=incident.agreement_version.version,
             events=tuple(events), clocks=tuple(states),
+            warnings=(tuple(calendar_warnings(agreement, states, now))
+                      if Status(incident.status).is_open else ()),
         )
 
     def _site(self, incident: Incident) -> Site:
@@ -255,7 +270,10 @@ class Desk:
         """Incidents for a view and filters, soonest due first (closed: latest first)."""
         wanted = wanted or QueueFilter()
         now = now or self.clock()
-        query = (select(Incident).join(Vendor).join(Product)
+        # Explicit joins: Product is also reachable through Vendor.products, which would
+        # list an incident once per product of its vendor.
+        query = (select(Incident).join(Vendor, Incident.vendor_id == Vendor.id)
+                 .join(Product, Incident.product_id == Product.id)
                  .options(selectinload(Incident.vendor), selectinload(Incident.product),
                           selectinload(Incident.assignee), selectinload(Incident.clocks)))
         view = wanted.view
@@ -295,10 +313,11 @@ class Desk:
                 assignee.name == wanted.assignee)
         if wanted.text and wanted.text.strip():
             words = wanted.text.strip()
-            pattern = f"%{words}%"
+            # Literal text: a % or _ typed by the agent matches itself, not "anything".
             matches: list[ColumnElement[bool]] = [
-                Incident.title.ilike(pattern), Incident.description.ilike(pattern),
-                Incident.vendor_ref.ilike(pattern), Product.name.ilike(pattern)]
+                column.icontains(words, autoescape=True)
+                for column in (Incident.title, Incident.description, Incident.vendor_ref,
+                               Product.name)]
             with suppress(InputError):
                 matches.append(Incident.number == parse_key(words))
             query = query.where(or_(*matches))
@@ -341,9 +360,11 @@ class Desk:
             at: datetime | None = None) -> Changed:
         """A new incident; its clocks start at ``at`` (when it was reported), default now."""
         author = _author(author)
-        now = self.clock()
+        now = self._now()
         reported = self._checked_at(at, now, None)
+        filing_deadline = _instant("filing deadline", draft.filing_deadline)
         with self._session() as session:
+            _serialize(session, _NUMBERING_LOCK)  # two workstations never take one number
             vendor = session.scalar(select(Vendor).where(Vendor.key == draft.vendor))
             if vendor is None:
                 known = ", ".join(session.scalars(select(Vendor.key).order_by(Vendor.key)))
@@ -364,13 +385,16 @@ class Desk:
             tier = agreement.tier(draft.tier).key if draft.tier else agreement.tiers[0].key
             _check_text("title", draft.title)
             _check_channel(draft.channel)
-            site = self.sla.site(draft.site_zone, draft.site_country)  # validates both
-            del site
+            # Validates both; the site is kept with the incident (the office's zone and
+            # country when not given), so its clocks do not depend on which workstation,
+            # or which office setting, computes them.
+            site = self.sla.site(draft.site_zone, draft.site_country)
             if draft.category:
                 _check_category(agreement, draft.category)
             data = {"severity": severity, "tier": tier, "status": Status.NEW.value}
             events: list[tuple[EventKind, datetime, dict[str, str]]] = [
                 (EventKind.CREATED, reported, data)]
+            documented = None
             if draft.documentation_complete_at is not None:
                 documented = self._checked_at(draft.documentation_complete_at, now, reported)
                 events.append((EventKind.DOCUMENTATION_COMPLETE, documented, {}))
@@ -386,10 +410,10 @@ class Desk:
                 description=draft.description, reporter=draft.reporter, contact=draft.contact,
                 channel=draft.channel, severity=severity, tier=tier, status=Status.NEW.value,
                 assignee_id=assignee.id if assignee else None,
-                site_zone=draft.site_zone or None, site_country=draft.site_country or None,
+                site_zone=site.zone, site_country=site.country,
                 vendor_ref=draft.vendor_ref or None, category=draft.category or None,
-                filing_deadline=draft.filing_deadline, agreed_due=None, resolution_type=None,
-                documentation_complete_at=draft.documentation_complete_at,
+                filing_deadline=filing_deadline, agreed_due=None, resolution_type=None,
+                documentation_complete_at=documented,
                 reported_at=reported, created_at=now, updated_at=now, updated_by=author,
                 version=1, next_due_at=None, is_open=True,
             )
@@ -402,9 +426,10 @@ class Desk:
             session.flush()
             session.refresh(incident, ["events"])
             self._refresh_clocks(session, incident, agreement)
+            session.flush()  # the view carries the version the clocks' update leaves
             hints = intake_hints(agreement, severity, draft.channel, draft.category,
-                                 draft.filing_deadline, reported)
-            view = self._view(session, incident, now)
+                                 filing_deadline, reported)
+            view = self._view(session, incident, max(now, documented or reported))
         return Changed(view, tuple(hints))
 
     # ----- changing an incident -----------------------------------------------------------
@@ -420,27 +445,29 @@ class Desk:
                      {"severity": new, "from": before, "reason": reason.strip()})]
         return self._write(key, change, **how)
 
-    def change_tier(self, key: str, tier: str, **how: Any) -> Changed:
+    def change_tier(self, key: str, tier: str | None, **how: Any) -> Changed:
+        """To ``tier``; None: the next tier of the agreement the incident is pinned to."""
         def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
-            new = agreement.tier(tier).key
+            order = [t.key for t in agreement.tiers]
+            if tier is None:
+                # Decided on the incident as this write finds it, so two agents escalating
+                # at once do not both pick the same "next" tier.
+                position = order.index(incident.tier) if incident.tier in order else -1
+                if position + 1 >= len(order):
+                    raise InputError(f"{key} is already at the highest tier, {incident.tier}")
+                new = order[position + 1]
+            else:
+                new = agreement.tier(tier).key
             if new == incident.tier:
                 raise InputError(f"{key} is already at tier {new}")
-            order = [t.key for t in agreement.tiers]
-            direction = "escalated" if order.index(new) > order.index(incident.tier) else "lowered"
+            up = incident.tier not in order or order.index(new) > order.index(incident.tier)
             before, incident.tier = incident.tier, new
             return [(EventKind.TIER_CHANGED, {"tier": new, "from": before,
-                                              "direction": direction})]
+                                              "direction": "escalated" if up else "lowered"})]
         return self._write(key, change, **how)
 
     def escalate(self, key: str, tier: str | None = None, **how: Any) -> Changed:
-        """To ``tier``, or to the agreement's next tier."""
-        if tier is None:
-            current = self.show(key)
-            order = [t.key for t in self._current_agreement(current.vendor).tiers]
-            position = order.index(current.tier) if current.tier in order else -1
-            if position + 1 >= len(order):
-                raise InputError(f"{key} is already at the highest tier, {current.tier}")
-            tier = order[position + 1]
+        """To ``tier``, or to the next tier of the incident's agreement."""
         return self.change_tier(key, tier, **how)
 
     def assign(self, key: str, assignee: str, **how: Any) -> Changed:
@@ -559,10 +586,11 @@ class Desk:
                 raise InputError(
                     f"{agreement.name} severity {incident.severity} has fixed targets; "
                     "no due date is agreed per incident")
-            if due.tzinfo is None:
+            if due.tzinfo is None or due.utcoffset() is None:
                 raise InputError("an agreed due date needs a time zone or UTC offset")
-            incident.agreed_due = due
-            return [(EventKind.DUE_DATE_AGREED, {"due": due.astimezone(UTC).isoformat()})]
+            fixed = due.astimezone(UTC)
+            incident.agreed_due = fixed
+            return [(EventKind.DUE_DATE_AGREED, {"due": fixed.isoformat()})]
         return self._write(key, change, **how)
 
     def update_fields(self, key: str, **fields: Any) -> Changed:
@@ -574,21 +602,27 @@ class Desk:
         unknown = set(fields) - allowed
         if unknown:
             raise InputError(f"cannot change {', '.join(sorted(unknown))}")
+        if "filing_deadline" in fields:
+            fields["filing_deadline"] = _instant("filing deadline", fields["filing_deadline"])
 
         def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
             if "title" in fields:
                 _check_text("title", fields["title"])
-            if fields.get("channel"):
+            if "channel" in fields:
                 _check_channel(fields["channel"])
             if fields.get("category"):
                 _check_category(agreement, fields["category"])
             if "site_zone" in fields or "site_country" in fields:
-                self.sla.site(fields.get("site_zone", incident.site_zone),
-                              fields.get("site_country", incident.site_country))
+                # Kept resolved, as when logged: a part left empty is the office's.
+                site = self.sla.site(fields.get("site_zone", incident.site_zone),
+                                     fields.get("site_country", incident.site_country))
+                fields["site_zone"], fields["site_country"] = site.zone, site.country
             details = {}
             for name, value in fields.items():
                 if isinstance(value, str):
-                    value = value.strip() or None if name != "title" else value.strip()
+                    value = value.strip()
+                    if not value and name not in _REQUIRED_TEXT:
+                        value = None
                 old = getattr(incident, name)
                 if old != value:
                     setattr(incident, name, value)
@@ -604,10 +638,10 @@ class Desk:
                author: str | None = None, at: datetime | None = None,
                expected_version: int | None = None) -> Changed:
         author = _author(author)
-        now = self.clock()
+        now = self._now()
         try:
             with self._session() as session:
-                incident = self._load(session, key)
+                incident = self._load(session, key, for_update=True)
                 if expected_version is not None and incident.version != expected_version:
                     raise self._conflict(incident)
                 last = max(e.at for e in incident.events)
@@ -622,11 +656,18 @@ class Desk:
                         recorded_at=now, author=author, data=details))
                 incident.updated_at = now
                 incident.updated_by = author
+                # Every write bumps the version, even one that only adds events at the
+                # same instant as the last write: a stale write must never pass the check.
+                flag_modified(incident, "updated_at")
                 incident.is_open = Status(incident.status).is_open
                 session.flush()
                 session.refresh(incident, ["events"])
                 self._refresh_clocks(session, incident, agreement)
-                view = self._view(session, incident, now)
+                # Flushed before the view is read, so it carries the version this write
+                # leaves (the clocks' update bumps it again); read at the event's time
+                # when that is a little ahead of this machine's clock.
+                session.flush()
+                view = self._view(session, incident, max(now, when))
         except StaleDataError:
             with self._session() as session:
                 raise self._conflict(self._load(session, key)) from None
@@ -637,6 +678,10 @@ class Desk:
         return ConflictError(
             f"{incident_key(incident.number)} was changed by {incident.updated_by} at "
             f"{when:%Y-%m-%d %H:%M}, reload it and try again")
+
+    def _now(self) -> datetime:
+        """This machine's clock as a UTC instant (what is stored and shown is always UTC)."""
+        return self.clock().astimezone(UTC)
 
     def _checked_at(self, at: datetime | None, now: datetime, last: datetime | None
                     ) -> datetime:
@@ -716,6 +761,8 @@ class Desk:
 
 
 Step = tuple[EventKind, dict[str, str]]
+# Text fields an incident always has (empty, not missing, when cleared).
+_REQUIRED_TEXT = frozenset({"title", "description", "reporter", "contact", "channel"})
 CLOCK_FIELDS = ("state", "clock_start", "due_at", "warning_at", "met_at", "paused_since",
                 "paused_seconds", "cycles")
 def clock_row_values(clock: TargetClock) -> dict[str, Any]:
@@ -764,10 +811,35 @@ def _user(session: Session, name: str) -> User:
         raise InputError("a person's name must not be empty")
     user = session.scalar(select(User).where(User.name == cleaned))
     if user is None:
-        user = User(name=cleaned, role="agent")
-        session.add(user)
-        session.flush()
+        try:
+            with session.begin_nested():
+                user = User(name=cleaned, role="agent")
+                session.add(user)
+        except IntegrityError:
+            # Another workstation added the same person a moment ago.
+            user = session.scalars(select(User).where(User.name == cleaned)).one()
     return user
+
+
+# PostgreSQL advisory locks (any constants will do, apart from the migration's); on SQLite,
+# BEGIN IMMEDIATE already makes writers take turns.
+_NUMBERING_LOCK = 0x6465736C
+_AGREEMENTS_LOCK = 0x6465736D
+
+
+def _serialize(session: Session, lock: int) -> None:
+    """Hold ``lock`` until the transaction ends, so two workstations take turns."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sql_text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": lock})
+
+
+def _instant(name: str, value: datetime | None) -> datetime | None:
+    """``value`` as a UTC instant; a time without a zone names no instant and is refused."""
+    if value is None:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InputError(f"the {name} needs a time zone or UTC offset")
+    return value.astimezone(UTC)
 
 
 def _session_of(incident: Incident) -> Session:

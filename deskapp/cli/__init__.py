@@ -22,13 +22,18 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> Parser:
-    from deskapp.cli import policy, sla
+    from deskapp.cli import demo, incident, policy, sla
 
     parser = Parser(prog="deskapp", description=__doc__)
     parser.add_argument("--demo", action="store_true", help="open a throwaway demo database")
+    parser.add_argument("--db", metavar="URL",
+                        help="database: a postgresql:// URL or an SQLite file (default: "
+                             "$DESKAPP_DB, else the user's own database file)")
     commands = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
     sla.register(commands)
     policy.register(commands)
+    incident.register(commands)
+    demo.register(commands)
     return parser
 
 

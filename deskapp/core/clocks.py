@@ -111,6 +111,24 @@ def _span(target: Target, calendar: Calendar, start: datetime, end: datetime) ->
     return calendar.business_seconds_between(start, end)
 
 
+def _warning_time(target: Target, calendar: Calendar, start: datetime, after: float
+                  ) -> datetime:
+    """When the countdown turns to a warning, ``after`` target units from ``start``.
+
+    Business days are counted by date, so a fraction of one has no date to land on (and
+    truncating it would warn at the clock start): the whole days are counted as for a due
+    time, then the fraction of the next business day's open time.
+    """
+    whole = int(after)
+    if target.unit is not Unit.BUSINESS_DAYS or after == whole:
+        return add_target_time(target, calendar, start, after)
+    moment = (calendar.add_business_days(start, whole) if whole
+              else calendar.effective_start(start))
+    next_day = calendar.add_business_days(moment, 1)
+    part = (after - whole) * calendar.business_seconds_between(moment, next_day)
+    return calendar.add_business_seconds(moment, part)
+
+
 def _add(target: Target, calendar: Calendar, moment: datetime, seconds: float) -> datetime:
     if seconds <= 0:
         return moment
@@ -222,6 +240,8 @@ def clocks_at(events: Sequence[Event], agreement: Agreement, site: Site, book: C
               now: datetime) -> list[TargetState]:
     """Each target's state at ``now``, from the events that had happened by then."""
     known = [event for event in events if event.at <= now]
+    if not known:
+        return []  # not logged yet at ``now``: no clock has started
     return [clock.at(now) for clock in compute_clocks(known, agreement, site, book)]
 
 
@@ -255,7 +275,7 @@ def _clock(target: Target, timeline: Timeline, agreement: Agreement, site: Site,
 
     unpaused_due = add_target_time(target, calendar, start, target.amount)
     warning_unpaused = (
-        add_target_time(target, calendar, start, target.warning_after)
+        _warning_time(target, calendar, start, target.warning_after)
         if target.warning_after is not None else None
     )
     due = unpaused_due

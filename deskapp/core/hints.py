@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from deskapp.core.agreement import Agreement
+from deskapp.core.calendar import HolidayKind
+from deskapp.core.clocks import TargetState
+
+# Limited-staff holidays are named for the next two weeks: a target due in three months
+# does not warn about a holiday in February every day of December.
+_LOOK_AHEAD_DAYS = 14
 
 
 def scope_of(agreement: Agreement, category: str) -> str | None:
@@ -45,3 +52,29 @@ def intake_hints(agreement: Agreement, severity: str, channel: str | None,
                 hints.append(f"A filing deadline more than {hours} away is not "
                              f"{urgent.name.lower()}")
     return hints
+
+
+def calendar_warnings(agreement: Agreement, states: Sequence[TargetState], now: datetime
+                      ) -> list[str]:
+    """What the calendars say about targets still open at ``now``: limited-staff holidays
+    before they are due, and holiday dates that are estimates or missing."""
+    found: list[str] = []
+    for state in states:
+        clock = state.clock
+        if state.due is None or clock.met_at is not None or state.due <= now:
+            continue
+        calendar = clock.calendar
+        data = calendar.holiday_data_warning(clock.clock_start or now, state.due)
+        if data:
+            found.append(f"{data} (the {state.metric} target)")
+        day = now.astimezone(calendar.zone).date()
+        last = min(state.due.astimezone(calendar.zone).date(),
+                   day + timedelta(days=_LOOK_AHEAD_DAYS))
+        while day <= last:
+            holiday = calendar.holiday_on(day)
+            if holiday is not None and holiday.kind is HolidayKind.LIMITED:
+                label = calendar.rules.holiday_label
+                found.append(f"{day:%a %Y-%m-%d} is a {label} holiday ({holiday.name}): "
+                             f"{agreement.name} has limited staff")
+            day += timedelta(days=1)
+    return list(dict.fromkeys(found))

@@ -1,0 +1,150 @@
+"""Benchmark the incident store on SQLite and PostgreSQL with a large demo database.
+
+For each database: build it with ``demo`` (100,000 incidents, about a million events by
+default), recompute every cached clock from the timelines, read the open queue sorted by
+next due time, make one incident update round trip, and report the database's size. Each
+figure is printed beside its goal:
+
+* full recomputation of every clock: at most 10 s
+* the open queue sorted by next due time: at most 50 ms
+* one incident update round trip: at most 5 ms
+
+Run: ``python bench/store_bench.py [--incidents N] [--only sqlite|postgresql]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, select, text  # noqa: E402
+
+from deskapp.app.demo import fill  # noqa: E402
+from deskapp.app.desk import Desk  # noqa: E402
+from deskapp.app.queue import QueueFilter, View  # noqa: E402
+from deskapp.office import Office  # noqa: E402
+from deskapp.storage.models import IncidentEvent  # noqa: E402
+
+END = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
+OFFICE = Office("America/New_York", "US")
+GOALS = {"recompute": 10.0, "queue": 0.050, "update": 0.005}
+
+
+def timed(action: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median and best seconds of ``repeat`` runs."""
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs), min(runs)
+
+
+@contextmanager
+def sqlite_database() -> Iterator[tuple[str, Callable[[], int]]]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.sqlite3"
+
+        def size() -> int:
+            return sum(p.stat().st_size for p in Path(folder).iterdir())
+        yield str(path), size
+
+
+@contextmanager
+def postgresql_database() -> Iterator[tuple[str, Callable[[], int]]]:
+    from tests.pg import Cluster, create_database
+
+    cluster = Cluster.start()
+    try:
+        url = create_database(cluster.url("postgres"), "deskapp_bench")
+        desk_url = url
+
+        def size() -> int:
+            desk = Desk.open(desk_url, office=OFFICE)
+            try:
+                with desk.engine.connect() as connection:
+                    return int(connection.scalar(
+                        text("select pg_database_size(current_database())")) or 0)
+            finally:
+                desk.shutdown()
+        yield url, size
+    finally:
+        cluster.stop()
+
+
+def bench(name: str, url: str, size: Callable[[], int], incidents: int) -> dict[str, float]:
+    clock = [END]
+    desk = Desk.open(url, office=OFFICE, clock=lambda: clock[0])
+    try:
+        print(f"\n== {name}: building {incidents:,} incidents with demo ...", flush=True)
+        started = time.perf_counter()
+        result = fill(desk, incidents, seed=7, end=END)
+        build = time.perf_counter() - started
+        with desk.engine.connect() as connection:
+            events = connection.scalar(select(func.count(IncidentEvent.id))) or 0
+        print(f"built {result.incidents:,} incidents ({result.open:,} open), {events:,} events "
+              f"in {build:.1f} s")
+
+        started = time.perf_counter()
+        recomputed = desk.recompute_all()
+        recompute = time.perf_counter() - started
+        print(f"recomputed {recomputed:,} incidents' clocks")
+
+        queue_median, _ = timed(lambda: desk.queue(QueueFilter(View.ALL_OPEN)), 7)
+        rows = desk.queue(QueueFilter(View.ALL_OPEN))
+        key = rows[len(rows) // 2].key
+        comments = iter(range(1_000_000))
+
+        def update() -> None:
+            clock[0] += timedelta(seconds=1)
+            desk.comment(key, f"bench note {next(comments)}", author="bench")
+        update_median, _ = timed(update, 50)
+        bytes_used = size()
+    finally:
+        desk.shutdown()
+    print(f"{'figure':<44}{'measured':>14}{'goal':>12}")
+    print("-" * 70)
+    lines = [
+        ("build with demo", f"{build:.1f} s", "-"),
+        ("full recomputation of every clock", f"{recompute:.2f} s", "<= 10 s"),
+        (f"open queue by next due ({len(rows):,} rows), median",
+         f"{queue_median * 1000:.1f} ms", "<= 50 ms"),
+        ("one incident update round trip, median", f"{update_median * 1000:.2f} ms", "<= 5 ms"),
+        ("database size", f"{bytes_used / 2**20:.0f} MiB", "-"),
+    ]
+    for label, value, goal in lines:
+        print(f"{label:<44}{value:>14}{goal:>12}")
+    verdicts = [("recompute", recompute), ("queue", queue_median), ("update", update_median)]
+    for goal, value in verdicts:
+        verdict = "PASS" if value <= GOALS[goal] else "FAIL"
+        print(f"{verdict}  {name} {goal}")
+    return dict(verdicts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--incidents", type=int, default=100_000)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    args = parser.parse_args(argv)
+    if args.only != "postgresql":
+        with sqlite_database() as (url, size):
+            bench("SQLite", url, size, args.incidents)
+    if args.only != "sqlite":
+        with postgresql_database() as (url, size):
+            bench("PostgreSQL", url, size, args.incidents)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""Opening a database for the window (run off the UI thread): migrate, load, warm calendars."""
+
+from __future__ import annotations
+
+import importlib
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from deskapp.app.desk import Desk
+from deskapp.core.agreement import Agreement
+from deskapp.office import Office
+from deskapp.storage.engine import sqlite_url
+
+DEMO_INCIDENTS = 2000
+DEMO_SEED = 7
+DEMO_MODULE = "deskapp.app.demo"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """What the window needs at hand without asking the database: names and choices."""
+
+    agreements: dict[str, Agreement]
+    users: list[str]
+    office: Office
+
+
+@dataclass
+class Opened:
+    desk: Desk
+    catalog: Catalog
+    notes: list[str] = field(default_factory=list)
+    scratch: tempfile.TemporaryDirectory[str] | None = None  # the demo's throwaway folder
+
+
+def load_catalog(desk: Desk) -> Catalog:
+    """Agreements and people, with every office-site calendar built before the first tick."""
+    agreements = desk.agreements()
+    site = desk.sla.site()
+    for agreement in agreements.values():
+        for spec in agreement.calendars.values():
+            desk.sla.book.calendar(spec, site)
+    return Catalog(agreements, desk.users(), desk.office)
+
+
+def open_database(url: str, *, office: Office | None = None,
+                  clock: Callable[[], datetime] | None = None) -> Opened:
+    """Create or migrate the database and load the four shipped agreements."""
+    desk = Desk.open(url, office=office, clock=clock)
+    try:
+        return Opened(desk, load_catalog(desk))
+    except BaseException:
+        desk.shutdown()
+        raise
+
+
+def open_demo(*, clock: Callable[[], datetime] | None = None, office: Office | None = None,
+              progress: Callable[[int, int], None] | None = None) -> Opened:
+    """A throwaway database, filled by the demo generator when this build has one."""
+    scratch = tempfile.TemporaryDirectory(prefix="deskapp-demo-")
+    try:
+        desk = Desk.open(sqlite_url(Path(scratch.name) / "demo.sqlite3"), office=office,
+                         clock=clock)
+    except BaseException:
+        scratch.cleanup()
+        raise
+    notes = []
+    try:
+        demo = importlib.import_module(DEMO_MODULE)
+    except ModuleNotFoundError as error:
+        if error.name != DEMO_MODULE:
+            raise
+        notes.append("This build has no demo generator (deskapp.app.demo), so the demo "
+                     "database is empty: log a few incidents with New incident (Ctrl+N).")
+    else:
+        result = demo.fill(desk, DEMO_INCIDENTS, DEMO_SEED, end=desk.clock(),
+                           progress=progress)
+        notes.append(f"Demo database: a year of {DEMO_INCIDENTS:,} generated incidents, "
+                     f"{getattr(result, 'open', 'some')} still open. It lives in "
+                     f"{scratch.name} and is deleted when the window closes.")
+    try:
+        return Opened(desk, load_catalog(desk), notes, scratch)
+    except BaseException:
+        desk.shutdown()
+        scratch.cleanup()
+        raise

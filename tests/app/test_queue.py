@@ -1,0 +1,134 @@
+"""The queue's views and filters return the right incidents, soonest due first.
+
+ACELYNK (Eastern, Mon-Fri 08:00-20:00): major and minor response 4 business hours, critical
+2 elapsed hours. Magaya (Eastern, Mon-Fri 07:00-20:00, Sat 08:00-12:00). "Now" is Wed Dec 2
+2026 12:00 Eastern.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from deskapp.app.desk import Desk
+from deskapp.app.queue import QueueFilter, View
+from deskapp.core.lifecycle import ResolutionType, Status
+from tests.app.support import Clock, at, draft
+
+NOW = "2026-12-02T12:00-05:00"
+
+
+@dataclass(frozen=True)
+class Queue:
+    desk: Desk
+    keys: dict[str, str]  # name in this file -> incident key
+
+    def names(self, **wanted: Any) -> list[str]:
+        by_key = {key: name for name, key in self.keys.items()}
+        rows = self.desk.queue(QueueFilter(**wanted), at(NOW))
+        return [by_key[row.key] for row in rows]
+
+
+@pytest.fixture
+def queue(desk: Desk, clock: Clock) -> Queue:
+    keys = {}
+
+    def log(name: str, when: str, vendor: str, severity: str, **kwargs: Any) -> str:
+        clock.set(when)
+        keys[name] = desk.log(draft(vendor, severity, **kwargs), author="ana").incident.key
+        return keys[name]
+
+    # Closed ones first: "closed" lists the latest change first.
+    closed = log("closed", "2026-11-30T09:00-05:00", "acelynk", "minor", title="Old question")
+    clock.set("2026-11-30T10:00-05:00")
+    desk.resolve(closed, ResolutionType.ANSWER, author="ana")
+    clock.set("2026-11-30T11:00-05:00")
+    desk.close(closed, author="ana")
+    resolved = log("resolved", "2026-12-01T09:00-05:00", "maqsu", "low", title="Print setup")
+    clock.set("2026-12-01T09:30-05:00")
+    desk.resolve(resolved, ResolutionType.ANSWER, author="ana")
+    # breached: major logged Tue 18:00: Tue 18-20 + Wed 08-10: due Wed 10:00.
+    log("breached", "2026-12-01T18:00-05:00", "acelynk", "major", title="ISF transmit fails",
+        assignee="bob")
+    # paused: Magaya sev 1 logged Wed 08:00, answered 08:30 (met), waiting on the customer
+    # since 11:00: response met and resolution paused, so nothing counts down.
+    paused = log("paused", "2026-12-02T08:00-05:00", "magaya", "1", title="App down",
+                 assignee="ana", tier="II(a)")
+    clock.set("2026-12-02T08:30-05:00")
+    desk.respond(paused, author="ana")
+    clock.set("2026-12-02T11:00-05:00")
+    desk.pause(paused, author="ana")
+    # tomorrow: Magaya sev 3 logged Wed 09:00: response 1 business day, Thu 09:00.
+    log("tomorrow", "2026-12-02T09:00-05:00", "magaya", "3", title="Totals wrong",
+        assignee="ana", tier="II(a)", channel="email", description="Invoice totals off")
+    # soon: critical logged Wed 10:30: 2 hours, due 12:30.
+    log("soon", "2026-12-02T10:30-05:00", "acelynk", "critical", title="Entry filing blocked",
+        assignee="ana", vendor_ref="ACE-77")
+    # today: minor on Navigator Pro logged Wed 11:00: due 15:00.
+    log("today", "2026-12-02T11:00-05:00", "acelynk", "minor", title="Report 100% blank",
+        product="Navigator Pro", assignee="cy")
+    clock.set(NOW)
+    return Queue(desk, keys)
+
+
+def test_the_ready_made_views(queue: Queue) -> None:
+    assert queue.names() == ["breached", "soon", "today", "tomorrow", "paused"]
+    assert queue.names(view=View.BREACHED) == ["breached"]
+    assert queue.names(view=View.BREACHING_SOON) == ["soon"]  # due within 2 hours
+    assert queue.names(view=View.BREACHING_SOON, due_within=timedelta(hours=3)) == [
+        "soon", "today"]
+    # Due before midnight in the office: overdue ones included.
+    assert queue.names(view=View.DUE_TODAY) == ["breached", "soon", "today"]
+    assert queue.names(view=View.PAUSED) == ["paused"]
+    assert queue.names(view=View.MY_OPEN, me="ana") == ["soon", "tomorrow", "paused"]
+    assert queue.names(view=View.MY_OPEN, me="bob") == ["breached"]
+    assert queue.names(view=View.MY_OPEN, me="nobody") == []
+    assert queue.names(view=View.CLOSED) == ["resolved", "closed"]
+
+
+def test_the_filters(queue: Queue) -> None:
+    assert queue.names(vendor="acelynk") == ["breached", "soon", "today"]
+    assert queue.names(vendor="magaya", view=View.MY_OPEN, me="ana") == ["tomorrow", "paused"]
+    assert queue.names(severity="1") == ["paused"]
+    assert queue.names(tier="II(a)") == ["tomorrow", "paused"]
+    assert queue.names(tier="I") == ["breached", "soon", "today"]
+    assert queue.names(status=Status.NEW) == ["breached", "soon", "today", "tomorrow"]
+    assert queue.names(status=Status.WAITING_ON_CUSTOMER) == ["paused"]
+    assert queue.names(assignee="cy") == ["today"]
+    assert queue.names(due_within=timedelta(hours=4)) == ["breached", "soon", "today"]
+    assert queue.names(due_within=timedelta(days=1)) == ["breached", "soon", "today",
+                                                        "tomorrow"]
+    assert queue.names(limit=2) == ["breached", "soon"]
+    assert queue.names(vendor="maqsu") == []
+    assert queue.names(vendor="maqsu", view=View.CLOSED) == ["resolved"]
+
+
+def test_the_text_search(queue: Queue) -> None:
+    assert queue.names(text="filing") == ["soon"]  # title
+    assert queue.names(text="INVOICE") == ["tomorrow"]  # description, any case
+    assert queue.names(text="ace-77") == ["soon"]  # vendor reference
+    assert queue.names(text="navigator pro") == ["today"]  # product
+    assert queue.names(text="navigator") == ["breached", "soon", "today"]
+    assert queue.names(text=queue.keys["tomorrow"]) == ["tomorrow"]  # incident key
+    assert queue.names(text="  ") == queue.names()
+    # What the agent types is literal text, never a pattern.
+    assert queue.names(text="100%") == ["today"]
+    assert queue.names(text="%") == ["today"]
+    assert queue.names(text="_") == []
+    assert queue.names(text="print", view=View.CLOSED) == ["resolved"]
+
+
+def test_rows_carry_the_cached_clocks(queue: Queue) -> None:
+    rows = {row.key: row for row in queue.desk.queue(now=at(NOW))}
+    soon = rows[queue.keys["soon"]]
+    assert soon.next_due_at == at("2026-12-02T12:30-05:00")
+    [response] = soon.clocks
+    assert response.at(at(NOW)).left_seconds == 30 * 60
+    assert rows[queue.keys["breached"]].next_due_at == at("2026-12-02T10:00-05:00")
+    assert rows[queue.keys["tomorrow"]].next_due_at == at("2026-12-03T09:00-05:00")
+    assert rows[queue.keys["paused"]].next_due_at is None
+    paused = {c.metric: c.at(at(NOW)).state.value for c in rows[queue.keys["paused"]].clocks}
+    assert paused == {"response": "met", "resolution": "paused"}
