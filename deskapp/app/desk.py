@@ -87,6 +87,8 @@ class Desk:
                  clock: Callable[[], datetime] | None = None) -> None:
         self.engine = engine
         self.sessions: sessionmaker[Session] = session_factory(engine)
+        self.read_sessions: sessionmaker[Session] = session_factory(
+            engine.execution_options(read_only=True))
         self.clock = clock or (lambda: datetime.now(UTC))
         self._agreements: dict[int, Agreement] = {}
         self._lock = threading.Lock()
@@ -120,6 +122,13 @@ class Desk:
     @contextmanager
     def _session(self) -> Iterator[Session]:
         with storage_errors(self.engine.url), self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _reading(self) -> Iterator[Session]:
+        """A session that only reads: it never waits for, nor holds up, a writer."""
+        with storage_errors(self.engine.url), self.read_sessions() as session, \
+                session.begin():
             yield session
 
     # ----- agreements ------------------------------------------------------------------
@@ -165,7 +174,7 @@ class Desk:
 
     def agreements(self) -> dict[str, Agreement]:
         """The current agreement of every vendor, by vendor key."""
-        with self._session() as session:
+        with self._reading() as session:
             rows = session.execute(
                 select(AgreementVersion.id, AgreementVersion.source, Vendor.key)
                 .join(Vendor).where(AgreementVersion.is_current)).all()
@@ -184,7 +193,7 @@ class Desk:
         return found
 
     def products(self, vendor: str) -> list[str]:
-        with self._session() as session:
+        with self._reading() as session:
             return list(session.scalars(
                 select(Product.name).join(Vendor).where(Vendor.key == vendor)
                 .order_by(Product.name)))
@@ -210,14 +219,14 @@ class Desk:
         return office
 
     def users(self) -> list[str]:
-        with self._session() as session:
+        with self._reading() as session:
             return list(session.scalars(select(User.name).order_by(User.name)))
 
     # ----- reading --------------------------------------------------------------------
 
     def show(self, key: str, now: datetime | None = None) -> IncidentView:
         """An incident with its timeline and each target's state at ``now``."""
-        with self._session() as session:
+        with self._reading() as session:
             incident = self._load(session, key)
             return self._view(session, incident, now or self.clock())
 
@@ -268,14 +277,32 @@ class Desk:
     def queue(self, wanted: QueueFilter | None = None, now: datetime | None = None
               ) -> list[QueueRow]:
         """Incidents for a view and filters, soonest due first (closed: latest first)."""
+        ids = self.queue_ids(wanted, now)
+        rows = self.queue_rows(ids)
+        return [rows[i] for i in ids if i in rows]
+
+    def queue_rows(self, ids: Sequence[int]) -> dict[int, QueueRow]:
+        """The queue lines of these incidents, by id (for the rows a window shows)."""
+        found: dict[int, QueueRow] = {}
+        with self._reading() as session:
+            for start in range(0, len(ids), 500):
+                query = (select(Incident).where(Incident.id.in_(ids[start:start + 500]))
+                         .options(selectinload(Incident.vendor), selectinload(Incident.product),
+                                  selectinload(Incident.assignee),
+                                  selectinload(Incident.clocks)))
+                for incident in session.scalars(query):
+                    found[incident.id] = self._queue_row(session, incident)
+        return found
+
+    def queue_ids(self, wanted: QueueFilter | None = None, now: datetime | None = None
+                  ) -> list[int]:
+        """The ids of a view's incidents in queue order, sorted by the database."""
         wanted = wanted or QueueFilter()
         now = now or self.clock()
         # Explicit joins: Product is also reachable through Vendor.products, which would
         # list an incident once per product of its vendor.
-        query = (select(Incident).join(Vendor, Incident.vendor_id == Vendor.id)
-                 .join(Product, Incident.product_id == Product.id)
-                 .options(selectinload(Incident.vendor), selectinload(Incident.product),
-                          selectinload(Incident.assignee), selectinload(Incident.clocks)))
+        query = (select(Incident.id).join(Vendor, Incident.vendor_id == Vendor.id)
+                 .join(Product, Incident.product_id == Product.id))
         view = wanted.view
         if view is View.CLOSED:
             query = query.where(Incident.is_open.is_(False))
@@ -328,8 +355,8 @@ class Desk:
                                    Incident.number)
         if wanted.limit:
             query = query.limit(wanted.limit)
-        with self._session() as session:
-            return [self._queue_row(session, incident) for incident in session.scalars(query)]
+        with self._reading() as session:
+            return list(session.scalars(query))
 
     def _queue_row(self, session: Session, incident: Incident) -> QueueRow:
         agreement = self._agreement(incident.agreement_version_id, session=session)
@@ -718,41 +745,25 @@ class Desk:
             session.delete(stale)
         incident.next_due_at = next_due_of(clocks) if Status(incident.status).is_open else None
 
-    def _current_agreement(self, vendor: str) -> Agreement:
-        return self.agreements()[vendor]
-
     # ----- recomputation ---------------------------------------------------------------
 
-    def recompute_all(self, progress: Callable[[int, int], None] | None = None) -> int:
+    def recompute_all(self, progress: Callable[[int, int], None] | None = None,
+                      workers: int | None = None) -> int:
         """Recompute every cached clock from the timelines; returns how many incidents."""
-        done = 0
-        with self._session() as session:
-            total = session.scalar(select(func.count(Incident.id))) or 0
-            ids = list(session.scalars(select(Incident.id).order_by(Incident.id)))
-        for start in range(0, len(ids), 2000):
-            chunk = ids[start:start + 2000]
-            with self._session() as session:
-                incidents = session.scalars(
-                    select(Incident).where(Incident.id.in_(chunk))
-                    .options(selectinload(Incident.events))).all()
-                for incident in incidents:
-                    agreement = self._agreement(incident.agreement_version_id, session=session)
-                    self._refresh_clocks(session, incident, agreement)
-                done += len(incidents)
-            if progress is not None:
-                progress(done, total)
-        return done
+        from deskapp.app.recompute import recompute_all
+
+        return recompute_all(self, progress, workers)
 
     def cached_clocks(self, key: str) -> dict[str, dict[str, Any]]:
         """The clocks as stored for queries (to compare with a fresh computation)."""
-        with self._session() as session:
+        with self._reading() as session:
             incident = self._load(session, key)
             rows = session.scalars(select(ClockRow).where(ClockRow.incident_id == incident.id))
             return {row.metric: {name: getattr(row, name) for name in CLOCK_FIELDS}
                     for row in rows}
 
     def fresh_clocks(self, key: str) -> dict[str, dict[str, Any]]:
-        with self._session() as session:
+        with self._reading() as session:
             incident = self._load(session, key)
             agreement = self._agreement(incident.agreement_version_id, session=session)
             clocks = compute_clocks(_events(incident), agreement, self._site(incident),

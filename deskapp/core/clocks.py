@@ -21,14 +21,15 @@ class ClockState(StrEnum):
     BREACHED = "breached"
 
 
-# Events that end a stretch of "waiting on customer": any change of status.
-_STATUS_EVENTS = {
-    EventKind.STATUS_CHANGED: None,
-    EventKind.WORKAROUND_PROVIDED: Status.WORKAROUND_PROVIDED,
-    EventKind.RESOLVED: Status.RESOLVED,
-    EventKind.CLOSED: Status.CLOSED,
-    EventKind.REOPENED: Status.IN_PROGRESS,
-}
+_PAUSING = next(status.value for status in Status if status.pauses)
+_STATUS_CHANGED = EventKind.STATUS_CHANGED
+_SEVERITY_CHANGED = EventKind.SEVERITY_CHANGED
+_DOCUMENTATION_COMPLETE = EventKind.DOCUMENTATION_COMPLETE
+_DUE_DATE_AGREED = EventKind.DUE_DATE_AGREED
+_CUSTOMER_UPDATE = EventKind.CUSTOMER_UPDATE
+# Events that move the incident to a status that is not a pause.
+_LEAVES_PAUSE = (EventKind.WORKAROUND_PROVIDED, EventKind.RESOLVED, EventKind.CLOSED,
+                 EventKind.REOPENED)
 _MEETS = {
     "response": (EventKind.RESPONSE_SENT, EventKind.VENDOR_RESPONSE),
     "workaround": (EventKind.WORKAROUND_PROVIDED, EventKind.RESOLVED),
@@ -158,28 +159,32 @@ def read_timeline(events: Sequence[Event]) -> Timeline:
     severity = created.data["severity"]
     documentation = None
     agreed = None
-    status = Status(created.data.get("status", Status.NEW.value))
     pauses: list[tuple[datetime, datetime | None]] = []
-    pause_start = created.at if status.pauses else None
+    pause_start = created.at if created.data.get("status") == _PAUSING else None
     updates = []
+    # Identity tests and plain strings: this loop runs for every event of every incident
+    # in a full recomputation, and enum lookups cost more than the rest of it.
     for event in events:
         kind = event.kind
-        if kind is EventKind.SEVERITY_CHANGED:
-            severity = event.data["severity"]
-        elif kind is EventKind.DOCUMENTATION_COMPLETE and documentation is None:
-            documentation = event.at
-        elif kind is EventKind.DUE_DATE_AGREED:
-            agreed = datetime.fromisoformat(event.data["due"])
-        elif kind is EventKind.CUSTOMER_UPDATE:
-            updates.append(event.at)
-        if kind in _STATUS_EVENTS:
-            fixed = _STATUS_EVENTS[kind]
-            status = fixed if fixed is not None else Status(event.data["status"])
-            if pause_start is not None and not status.pauses:
-                pauses.append((pause_start, event.at))
-                pause_start = None
-            elif pause_start is None and status.pauses:
-                pause_start = event.at
+        if kind is _STATUS_CHANGED:
+            pausing = event.data["status"] == _PAUSING
+        elif kind in _LEAVES_PAUSE:
+            pausing = False
+        else:
+            if kind is _SEVERITY_CHANGED:
+                severity = event.data["severity"]
+            elif kind is _DOCUMENTATION_COMPLETE and documentation is None:
+                documentation = event.at
+            elif kind is _DUE_DATE_AGREED:
+                agreed = datetime.fromisoformat(event.data["due"])
+            elif kind is _CUSTOMER_UPDATE:
+                updates.append(event.at)
+            continue
+        if pause_start is not None and not pausing:
+            pauses.append((pause_start, event.at))
+            pause_start = None
+        elif pause_start is None and pausing:
+            pause_start = event.at
     if pause_start is not None:
         pauses.append((pause_start, None))
     return Timeline(created.at, severity, documentation, agreed, tuple(pauses), tuple(updates),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from types import MappingProxyType
+from typing import NamedTuple
 
 from deskapp.core.errors import InputError
 
@@ -116,16 +117,16 @@ def parse_resolution_type(text: str) -> ResolutionType:
     raise InputError(f"unknown resolution type {text!r}; expected one of: {known}")
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     """One entry of an incident's timeline; ``at`` is when it happened, in UTC.
 
     ``data`` holds the event's details as text: ``severity``/``reason`` for a severity
     change, ``tier``, ``assignee``, ``status`` (the new one), ``due`` (ISO instant) for an
-    agreed due date, ``text`` for notes.
+    agreed due date, ``text`` for notes. A tuple, because full recomputations build
+    millions of them.
     """
 
     kind: EventKind
     at: datetime
     author: str
-    data: Mapping[str, str] = field(default_factory=dict)
+    data: Mapping[str, str] = MappingProxyType({})

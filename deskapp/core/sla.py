@@ -47,16 +47,25 @@ class CalendarBook:
 
     def __init__(self, *, first_year: int | None = None) -> None:
         self._calendars: dict[tuple[CalendarSpec, str, str | None], Calendar] = {}
+        self._by_identity: dict[tuple[int, str, str | None], tuple[CalendarSpec, Calendar]] = {}
         self._data_until: dict[str, int | None] = {}
         self._lock = threading.Lock()
         self._first_year = first_year
 
     def calendar(self, spec: CalendarSpec, site: Site) -> Calendar:
+        # Hashing a whole CalendarSpec costs more than the arithmetic that follows, so the
+        # same spec object with the same site is remembered by identity first (the spec is
+        # kept alive by the entry, so its id cannot be reused).
+        quick = (id(spec), site.zone, site.country)
+        seen = self._by_identity.get(quick)
+        if seen is not None:
+            return seen[1]
         zone = site.zone if spec.zone == SITE else spec.zone
         country = site.country if spec.holiday_country == SITE else spec.holiday_country
         key = (spec, zone, country)
         found = self._calendars.get(key)
         if found is not None:
+            self._by_identity[quick] = (spec, found)
             return found
         with self._lock:
             found = self._calendars.get(key)

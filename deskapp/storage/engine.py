@@ -64,7 +64,8 @@ def normalize_url(value: str) -> str:
 def open_engine(url: str | URL, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
     """An engine set up for deskapp; nothing connects until first use.
 
-    SQLite gets foreign keys, WAL, a busy timeout and ``BEGIN IMMEDIATE`` transactions.
+    SQLite gets foreign keys, WAL, a busy timeout and ``BEGIN IMMEDIATE`` transactions
+    (plain ``BEGIN`` on ``engine.execution_options(read_only=True)``).
     """
     url = make_url(normalize_url(url.render_as_string(hide_password=False))
                    if isinstance(url, URL) else normalize_url(url))
@@ -98,7 +99,10 @@ def _set_up_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads (engine.execution_options(read_only=True)) begin deferred, so in WAL mode
+        # they neither wait for nor hold up a writer.
+        read_only = connection.get_execution_options().get("read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def is_sqlite(engine: Engine) -> bool:

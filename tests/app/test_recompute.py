@@ -1,0 +1,39 @@
+"""Recomputing every cached clock: a corrupted cache is repaired, serially and in processes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from deskapp.app.demo import fill
+from deskapp.app.desk import Desk
+from deskapp.office import Office
+from deskapp.storage.models import Incident
+from deskapp.storage.models import TargetClock as ClockRow
+
+END = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_recompute_repairs_a_damaged_cache(tmp_path: Path, workers: int) -> None:
+    desk = Desk.open(str(tmp_path / "desk.sqlite3"), office=Office("America/New_York", "US"),
+                     clock=lambda: END)
+    try:
+        fill(desk, 120, seed=3, end=END)
+        keys = [row.key for row in desk.queue()]
+        expected = {key: desk.fresh_clocks(key) for key in keys}
+        with desk._session() as session:  # damage every cached due time and next due
+            session.execute(update(ClockRow).values(due_at=END - timedelta(days=999)))
+            session.execute(update(Incident).values(next_due_at=None))
+        assert all(desk.cached_clocks(key) != expected[key] for key in keys
+                   if any(c["due_at"] for c in expected[key].values()))
+        assert desk.recompute_all(workers=workers) == 120
+        assert {key: desk.cached_clocks(key) for key in keys} == expected
+        # The queue order comes back too: soonest next due first.
+        dues = [row.next_due_at for row in desk.queue() if row.next_due_at is not None]
+        assert dues == sorted(dues) and dues
+    finally:
+        desk.shutdown()
