@@ -101,14 +101,19 @@ def bench(name: str, url: str, size: Callable[[], int], incidents: int) -> dict[
         recompute = time.perf_counter() - started
         print(f"recomputed {recomputed:,} incidents' clocks")
 
-        queue_median, _ = timed(lambda: desk.queue(QueueFilter(View.ALL_OPEN)), 7)
-        rows = desk.queue(QueueFilter(View.ALL_OPEN))
-        key = rows[len(rows) // 2].key
-        comments = iter(range(1_000_000))
+        # The open queue in next-due order, as the window asks for it: the ids, sorted by
+        # the database, and the first screenful of rows.
+        def open_queue() -> None:
+            order = desk.queue_ids(QueueFilter(View.ALL_OPEN))
+            desk.queue_rows(order[:60])
+        queue_median, _ = timed(open_queue, 7)
+        ids = desk.queue_ids(QueueFilter(View.ALL_OPEN))
+        # A different open incident each time, so no timeline grows with the benchmark.
+        keys = iter([row.key for row in desk.queue_rows(ids[:50]).values()])
 
         def update() -> None:
             clock[0] += timedelta(seconds=1)
-            desk.comment(key, f"bench note {next(comments)}", author="bench")
+            desk.comment(next(keys), "bench note", author="bench")
         update_median, _ = timed(update, 50)
         bytes_used = size()
     finally:
@@ -118,7 +123,7 @@ def bench(name: str, url: str, size: Callable[[], int], incidents: int) -> dict[
     lines = [
         ("build with demo", f"{build:.1f} s", "-"),
         ("full recomputation of every clock", f"{recompute:.2f} s", "<= 10 s"),
-        (f"open queue by next due ({len(rows):,} rows), median",
+        (f"open queue by next due ({len(ids):,} ids + 60 rows), median",
          f"{queue_median * 1000:.1f} ms", "<= 50 ms"),
         ("one incident update round trip, median", f"{update_median * 1000:.2f} ms", "<= 5 ms"),
         ("database size", f"{bytes_used / 2**20:.0f} MiB", "-"),

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Engine, func, or_, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, selectinload, sessionmaker
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload, sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -91,6 +91,7 @@ class Desk:
             engine.execution_options(read_only=True))
         self.clock = clock or (lambda: datetime.now(UTC))
         self._agreements: dict[int, Agreement] = {}
+        self._users: set[str] = set()
         self._lock = threading.Lock()
         with self._session() as session:
             stored = _settings(session)
@@ -235,10 +236,11 @@ class Desk:
         SQLite's BEGIN IMMEDIATE already serializes writers), so two workstations writing
         the same incident take turns instead of numbering their events alike."""
         number = parse_key(key)
+        # One query with the incident's one-to-one neighbours joined, one per collection.
         query = (select(Incident).where(Incident.number == number)
-                 .options(selectinload(Incident.events), selectinload(Incident.vendor),
-                          selectinload(Incident.product), selectinload(Incident.assignee),
-                          selectinload(Incident.agreement_version)))
+                 .options(joinedload(Incident.vendor), joinedload(Incident.product),
+                          joinedload(Incident.assignee), selectinload(Incident.events),
+                          selectinload(Incident.clocks)))
         if for_update:
             query = query.with_for_update(of=Incident)
         incident = session.scalar(query)
@@ -246,10 +248,16 @@ class Desk:
             raise InputError(f"no incident {incident_key(number)}")
         return incident
 
-    def _view(self, session: Session, incident: Incident, now: datetime) -> IncidentView:
+    def _view(self, session: Session, incident: Incident, now: datetime,
+              clocks: Sequence[TargetClock] | None = None) -> IncidentView:
+        """The incident as people see it at ``now``; ``clocks`` from its whole timeline,
+        when the caller has just computed them and no event lies after ``now``."""
         agreement = self._agreement(incident.agreement_version_id, session=session)
         events = _events(incident)
-        states = clocks_at(events, agreement, self._site(incident), self.sla.book, now)
+        if clocks is not None and events[-1].at <= now:
+            states = [clock.at(now) for clock in clocks]
+        else:
+            states = clocks_at(events, agreement, self._site(incident), self.sla.book, now)
         return IncidentView(
             key=incident_key(incident.number), number=incident.number, version=incident.version,
             vendor=incident.vendor.key, vendor_name=incident.vendor.name,
@@ -263,7 +271,7 @@ class Desk:
             filing_deadline=incident.filing_deadline, agreed_due=incident.agreed_due,
             resolution_type=incident.resolution_type, reported_at=incident.reported_at,
             updated_at=incident.updated_at, updated_by=incident.updated_by,
-            agreement_version=incident.agreement_version.version,
+            agreement_version=agreement.version,
             events=tuple(events), clocks=tuple(states),
             warnings=(tuple(calendar_warnings(agreement, states, now))
                       if Status(incident.status).is_open else ()),
@@ -675,30 +683,33 @@ class Desk:
                 when = self._checked_at(at, now, last)
                 agreement = self._agreement(incident.agreement_version_id, session=session)
                 steps = change(incident, agreement, when)
-                _user(session, author)
+                self._known_user(session, author)
                 seq = max(e.seq for e in incident.events)
                 for offset, (kind, details) in enumerate(steps, start=1):
-                    session.add(IncidentEvent(
-                        incident_id=incident.id, seq=seq + offset, kind=kind.value, at=when,
-                        recorded_at=now, author=author, data=details))
+                    incident.events.append(IncidentEvent(
+                        seq=seq + offset, kind=kind.value, at=when, recorded_at=now,
+                        author=author, data=details))
                 incident.updated_at = now
                 incident.updated_by = author
                 # Every write bumps the version, even one that only adds events at the
                 # same instant as the last write: a stale write must never pass the check.
                 flag_modified(incident, "updated_at")
                 incident.is_open = Status(incident.status).is_open
+                clocks = self._refresh_clocks(session, incident, agreement)
+                # One flush: the events, the clocks and the incident (its version once).
                 session.flush()
-                session.refresh(incident, ["events"])
-                self._refresh_clocks(session, incident, agreement)
-                # Flushed before the view is read, so it carries the version this write
-                # leaves (the clocks' update bumps it again); read at the event's time
-                # when that is a little ahead of this machine's clock.
-                session.flush()
-                view = self._view(session, incident, max(now, when))
+                # Read at the event's time when that is a little ahead of this clock.
+                view = self._view(session, incident, max(now, when), clocks)
+            self._users.add(author)
         except StaleDataError:
             with self._session() as session:
                 raise self._conflict(self._load(session, key)) from None
         return Changed(view)
+
+    def _known_user(self, session: Session, name: str) -> None:
+        """Make sure ``name`` is a user (remembered once committed: users stay)."""
+        if name not in self._users:
+            _user(session, name)
 
     def _conflict(self, incident: Incident) -> ConflictError:
         when = incident.updated_at.astimezone(self.sla.office_zone)
@@ -729,21 +740,25 @@ class Desk:
         return at
 
     def _refresh_clocks(self, session: Session, incident: Incident, agreement: Agreement
-                        ) -> None:
+                        ) -> list[TargetClock]:
+        """Recompute the incident's clocks from its timeline into its cached rows."""
         clocks = compute_clocks(_events(incident), agreement, self._site(incident), self.sla.book)
-        rows = {row.metric: row for row in session.scalars(
-            select(ClockRow).where(ClockRow.incident_id == incident.id))}
+        rows = {row.metric: row for row in incident.clocks}
         for clock in clocks:
             values = clock_row_values(clock)
             row = rows.pop(clock.metric, None)
             if row is None:
-                session.add(ClockRow(incident_id=incident.id, metric=clock.metric, **values))
+                incident.clocks.append(ClockRow(metric=clock.metric, **values))
             else:
                 for name, value in values.items():
-                    setattr(row, name, value)
+                    if getattr(row, name) != value:
+                        setattr(row, name, value)
         for stale in rows.values():
-            session.delete(stale)
-        incident.next_due_at = next_due_of(clocks) if Status(incident.status).is_open else None
+            incident.clocks.remove(stale)
+        due = next_due_of(clocks) if Status(incident.status).is_open else None
+        if incident.next_due_at != due:
+            incident.next_due_at = due
+        return clocks
 
     # ----- recomputation ---------------------------------------------------------------
 
