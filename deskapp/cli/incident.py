@@ -34,6 +34,7 @@ from deskapp.cli.policy import table
 from deskapp.core.agreement import Agreement, ClockStart
 from deskapp.core.agreement_file import CHANNELS
 from deskapp.core.calendar import format_duration
+from deskapp.core.choices import parse_choice
 from deskapp.core.clocks import ClockState, TargetClock, TargetState
 from deskapp.core.errors import InputError
 from deskapp.core.lifecycle import (
@@ -249,12 +250,7 @@ def parse_duration(text: str) -> timedelta:
 
 
 def parse_view(text: str) -> View:
-    cleaned = text.strip().lower().replace("-", " ").replace("_", " ")
-    for view in View:
-        if view.value == cleaned:
-            return view
-    known = ", ".join(v.value for v in View)
-    raise InputError(f"unknown view {text!r}; expected one of: {known}")
+    return parse_choice(View, text, "view")
 
 
 def _agreement(desk: Desk, vendor: str) -> Agreement:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import NamedTuple
 
+from deskapp.core.choices import parse_choice
 from deskapp.core.errors import InputError
 
 
@@ -52,12 +53,7 @@ REOPENABLE = frozenset({Status.RESOLVED, Status.CLOSED})
 
 
 def parse_status(text: str) -> Status:
-    cleaned = text.strip().lower().replace("_", " ").replace("-", " ")
-    for status in Status:
-        if status.value == cleaned:
-            return status
-    known = ", ".join(s.value for s in Status)
-    raise InputError(f"unknown status {text!r}; expected one of: {known}")
+    return parse_choice(Status, text, "status")
 
 
 def check_move(current: Status, wanted: Status) -> None:
@@ -109,12 +105,7 @@ class ResolutionType(StrEnum):
 
 
 def parse_resolution_type(text: str) -> ResolutionType:
-    cleaned = text.strip().lower().replace("_", " ").replace("-", " ")
-    for kind in ResolutionType:
-        if kind.value == cleaned:
-            return kind
-    known = ", ".join(k.value for k in ResolutionType)
-    raise InputError(f"unknown resolution type {text!r}; expected one of: {known}")
+    return parse_choice(ResolutionType, text, "resolution type")
 
 
 class Event(NamedTuple):
