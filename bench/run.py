@@ -1,8 +1,10 @@
-"""Run every benchmark: the business calendar, then the batch SLA command.
+"""Run every benchmark: the business calendar, the batch SLA command, then the window.
 
-Both run even if the first fails; exits non-zero if either returned non-zero
-(calendar answers that disagree with businesstimedelta, or a batch command that is
-missing or fails). Missing a speed goal alone does not fail the run.
+Each runs even if an earlier one fails; exits non-zero if any returned non-zero
+(calendar answers that disagree with businesstimedelta, a batch command that is
+missing or fails, a window that does not get ready). Missing a speed goal alone does
+not fail the run. The window's benchmark builds a demo database of 100,000 incidents
+first (about 90 s) and runs on Qt's offscreen platform unless QT_QPA_PLATFORM is set.
 
 Run: ``python bench/run.py`` (or ``make bench``)
 """
@@ -18,13 +20,15 @@ if str(HERE) not in sys.path:  # also when run as ``python -m`` or from elsewher
 
 import batch_bench  # noqa: E402
 import calendar_bench  # noqa: E402
+import ui_bench  # noqa: E402
 
 
 def main() -> int:
     failed: list[str] = []
-    for name, bench in (("calendar", calendar_bench), ("batch", batch_bench)):
+    for name, bench in (("calendar", calendar_bench), ("batch", batch_bench),
+                        ("window", ui_bench)):
         print(f"===== {name} benchmark =====", flush=True)
-        code = bench.main()
+        code = bench.main([]) if bench is ui_bench else bench.main()
         if code != 0:
             failed.append(f"{name} (exit {code})")
         print(flush=True)

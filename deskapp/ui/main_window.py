@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deskapp.app.alerts import due_alerts
+from deskapp.app.changes import ChangeTracker, changed_since, ids_of, news
 from deskapp.app.desk import Changed, ConflictError, Desk
 from deskapp.app.instants import parse_instant
 from deskapp.app.queue import QueueFilter, View
@@ -45,6 +47,7 @@ from deskapp.ui.notifications import Alert, Kind, Notifier
 from deskapp.ui.opening import Catalog, Opened, load_catalog, open_database, open_demo
 from deskapp.ui.queue_model import (
     COUNTDOWN_COLUMNS,
+    MARGIN,
     Clock,
     Column,
     Display,
@@ -71,6 +74,32 @@ COLUMN_WIDTHS = {
 }
 TICK_MS = 1000
 AGE_MS = 60_000
+# Views whose incidents change as time passes, with no write: read again on every poll.
+TIMED_VIEWS = frozenset({View.BREACHED, View.BREACHING_SOON, View.DUE_TODAY})
+
+
+def _depends_on_time(wanted: QueueFilter) -> bool:
+    return wanted.view in TIMED_VIEWS or wanted.due_within is not None
+
+
+@dataclass(frozen=True)
+class _Polled:
+    """What one poll read: the latest writes, the ids when read again, lines, alerts."""
+
+    pairs: list[tuple[int, int]]
+    ids: list[int] | None
+    rows: dict[int, QueueRow]
+    alerts: list[Alert]
+
+
+@dataclass(frozen=True)
+class _Written:
+    """What a write's job read after it: the view's ids and the lines around the incident."""
+
+    changed: Changed
+    ids: list[int]
+    rows: dict[int, QueueRow]
+    incident_id: int | None
 
 
 @dataclass(frozen=True)
@@ -123,12 +152,18 @@ class MainWindow(QMainWindow):
         self.tasks = Tasks(self)
         self.display = Display(ZoneInfo("UTC"), {}, self.prefs.warn_minutes * 60)
         self.model = QueueModel(self.display, self.clock(), self)
+        self.model.fetch_requested.connect(self._fetch_rows)
+        self.model.rows_arrived.connect(self._rows_arrived)
         self.notifier = Notifier(self.prefs.warn_minutes * 60)
+        self.changes = ChangeTracker()
         self.alerts: list[Alert] = []
-        self.watch: list[QueueRow] | None = None  # every open incident, for notifications
+        self._shown_filter: QueueFilter | None = None  # what the model's ids were read for
         self._generation = 0
-        self._reads = 0  # queue reads under way
+        self._reads = 0  # queue reads and polls under way
+        self._poll_again = False  # a poll came while a read was under way
         self._detail_key: str | None = None
+        self._detail_id: int | None = None
+        self._awaited_id: int | None = None  # selected before its line was read
         self._detail_token = 0
         self._owns_desk = False
         self.dialog: QWidget | None = None  # the open action or new-incident dialog
@@ -227,12 +262,14 @@ class MainWindow(QMainWindow):
             self.table.setColumnWidth(column, width)
         # The title takes whatever width the other columns leave.
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
-        self.countdown_delegate = CountdownDelegate(self.table)
+        self.countdown_delegate = CountdownDelegate(self.model, self.table)
         for column in COUNTDOWN_COLUMNS:
             self.table.setItemDelegateForColumn(column, self.countdown_delegate)
-        header.setSortIndicatorClearable(True)
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
+        # Always the queue's order, as the database sorts it: sorting by a column would
+        # need every row of the view, and only the rows near the screen are read.
+        self.table.setSortingEnabled(False)
+        header.setSortIndicatorShown(False)
+        header.setToolTip("Soonest due first (closed: latest first)")
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.doubleClicked.connect(self._focus_detail)
 
@@ -398,6 +435,10 @@ class MainWindow(QMainWindow):
             self.queue_info.show_message(note, "info")
         self.statusBar().showMessage(f"Opened {self._database_name()}", 5000)
         self.detail.clear()
+        self.notifier.since = None
+        self.notifier.start(self.clock())
+        self.changes = ChangeTracker()
+        self._shown_filter = None
         self.refresh()
         self.table.setFocus()
         self.tick_timer.start()
@@ -478,14 +519,9 @@ class MainWindow(QMainWindow):
     # ----- reading the queue ------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Read the queue for the current view and filters (a new read supersedes older)."""
+        """Read the view's ids again (a new read supersedes older ones), with the lines of
+        the first screen (or, in the same view, of the rows on screen) that are not cached."""
         self._generation += 1
-        self._read_queue(self._generation)
-
-    def poll(self) -> None:
-        """Pick up changes made on other workstations; skipped while a read is under way."""
-        if self.desk is None or self._reads:
-            return
         self._read_queue(self._generation)
 
     def _read_queue(self, generation: int) -> None:
@@ -494,46 +530,170 @@ class MainWindow(QMainWindow):
             return
         wanted = self.current_filter()
         now = self.clock()
-        watch_all = wanted == QueueFilter(view=View.ALL_OPEN, me=wanted.me)
+        first, last = self.visible_rows()
+        if wanted != self._shown_filter or last < first:
+            first, last = 0, self._page_rows()
+        cached = set(self.model.versions())
 
-        def read() -> tuple[list[QueueRow], list[QueueRow]]:
-            rows = desk.queue(wanted, now)
-            watch = rows if watch_all else desk.queue(QueueFilter(View.ALL_OPEN), now)
-            return rows, watch
+        def read() -> tuple[list[int], dict[int, QueueRow]]:
+            ids = desk.queue_ids(wanted, now)
+            shown = ids[max(first - MARGIN, 0):last + MARGIN + 1]
+            return ids, desk.queue_rows([i for i in shown if i not in cached])
 
         self._reads += 1
 
-        def done(result: tuple[list[QueueRow], list[QueueRow]]) -> None:
-            self._reads -= 1
+        def done(result: tuple[list[int], dict[int, QueueRow]]) -> None:
+            self._read_done()
+            ids, rows = result
             if generation == self._generation:
-                self._queue_read(*result)
+                self._show_ids(wanted, ids, rows)
+            else:
+                self.model.add_rows(rows.values())
 
         def failed(error: Exception) -> None:
-            self._reads -= 1
+            self._read_done()
             self._show_error(error)
 
         self.tasks.run(read, done, failed)
 
-    def _queue_read(self, rows: list[QueueRow], watch: list[QueueRow]) -> None:
-        self.model.set_rows(rows)
-        self.watch = watch
-        self.count_label.setText(f"{len(rows)} incident{'s' if len(rows) != 1 else ''}")
+    def poll(self) -> None:
+        """Pick up changes made here or on other workstations, and tell new warnings and
+        breaches; skipped while a read is under way.
+
+        One question for what was written lately (``changed_since``); the ids are read again
+        only when something changed or the view depends on the time (breached, breaching
+        soon, due today), and only cached lines whose version moved are read again.
+        """
+        desk = self.desk
+        if desk is None:
+            return
+        if self._reads:
+            self._poll_again = True  # right after the read: changes show within seconds
+            return
+        wanted = self.current_filter()
+        now = self.clock()
+        self.notifier.start(now)
+        alert_since = self.notifier.since
+        warn_seconds = self.notifier.warn_seconds
+        since = self.changes.since(now)
+        known = dict(self.changes.known)
+        cached = self.model.versions()
+        timed = _depends_on_time(wanted) or wanted != self._shown_filter
+        generation = self._generation
+
+        def read() -> _Polled:
+            pairs = changed_since(desk, since)
+            fresh = news(pairs, known)
+            ids = desk.queue_ids(wanted, now) if fresh or timed else None
+            stale = [i for i, version in fresh.items() if cached.get(i, version) != version]
+            rows = desk.queue_rows(stale) if stale else {}
+            alerts = (due_alerts(desk, alert_since, now, warn_seconds)
+                      if alert_since is not None else [])
+            return _Polled(pairs, ids, rows, alerts)
+
+        self._reads += 1
+
+        def done(polled: _Polled) -> None:
+            self._read_done()
+            self.changes.seen(polled.pairs)
+            if polled.ids is not None and generation == self._generation:
+                self._show_ids(wanted, polled.ids, polled.rows)
+            else:
+                self.model.add_rows(polled.rows.values())
+            versions = dict(polled.pairs)
+            self.model.request(self.model.stale(versions))
+            shown = self.detail.incident
+            if shown is not None and self._detail_id is not None \
+                    and versions.get(self._detail_id, shown.version) != shown.version:
+                self.load_detail(shown.key)
+            self._show_read_time()
+            for alert in self.notifier.take(polled.alerts, now):
+                self.notify(alert)
+
+        def failed(error: Exception) -> None:
+            self._read_done()
+            self._show_error(error)
+
+        self.tasks.run(read, done, failed)
+
+    def _read_done(self) -> None:
+        self._reads -= 1
+        if not self._reads and self._poll_again:
+            self._poll_again = False
+            QTimer.singleShot(0, self, self.poll)
+
+    def _show_ids(self, wanted: QueueFilter, ids: list[int], rows: dict[int, QueueRow]
+                  ) -> None:
+        """Show a view's ids as read; the lines read with them go into the cache first."""
+        current = self.model.id_at(self.table.currentIndex().row())
+        self.model.add_rows(rows.values())
+        reset = self.model.set_ids(ids, reset=wanted != self._shown_filter)
+        self._shown_filter = wanted
+        if reset and current is not None:
+            position = self.model.row_of_id(current)
+            if position is not None:
+                self.table.selectRow(position)
+        count = len(ids)
+        self.count_label.setText(f"{count:,} incident{'s' if count != 1 else ''}")
+        self._show_read_time()
+        if self.table.currentIndex().row() < 0 and count and self.detail.incident is None:
+            self.table.selectRow(0)
+
+    def queue_ready(self) -> bool:
+        """Whether the queue shows the current view and filters, with the lines on screen
+        read (for tests and benchmarks)."""
+        if self._refresh_timer.isActive() or self._shown_filter != self.current_filter():
+            return False
+        first, last = self.visible_rows()
+        return all(self.model.row_at(row) is not None for row in range(first, last + 1))
+
+    def _show_read_time(self) -> None:
         self.refreshed_label.setText(
             f"read {self.clock().astimezone(self.display.office_zone):%H:%M:%S}")
-        shown = self.detail.incident
-        if shown is not None:
-            fresh = next((r for r in [*rows, *watch] if r.key == shown.key), None)
-            if fresh is not None and fresh.version != shown.version:
-                self.load_detail(shown.key)
-        if self.table.currentIndex().row() < 0 and self.model.rowCount() and \
-                self.detail.incident is None:
-            self.table.selectRow(0)
-        self._check_alerts()
+
+    def _page_rows(self) -> int:
+        """How many rows a screen of the queue shows, at least roughly."""
+        height = self.table.verticalHeader().defaultSectionSize()
+        return max(self.table.viewport().height() // max(height, 1) + 1, 40)
+
+    def _fetch_rows(self, ids: list[int]) -> None:
+        """Read the lines the model asks for (rows coming on screen), off the UI thread."""
+        desk = self.desk
+        if desk is None:
+            self.model.fetch_failed(ids)
+            return
+
+        def failed(error: Exception) -> None:
+            self.model.fetch_failed(ids)
+            self._show_error(error)
+
+        def done(rows: dict[int, QueueRow]) -> None:
+            self.model.add_rows(rows.values(), ids)
+
+        self.tasks.run(lambda: desk.queue_rows(ids), done, failed)
+
+    def _rows_arrived(self, ids: list[int]) -> None:
+        """A line selected before it was read has arrived: show its incident."""
+        awaited = self._awaited_id
+        if awaited is None or awaited not in ids:
+            return
+        self._awaited_id = None
+        if self.model.id_at(self.table.currentIndex().row()) == awaited:
+            row = self.model.cached(awaited)
+            if row is not None and row.key != self._detail_key:
+                self._detail_id = row.id
+                self.load_detail(row.key)
+            self._update_action_states()
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = self.model.row_at(current.row())
-        if row is not None and row.key != self._detail_key:
-            self.load_detail(row.key)
+        if row is None:
+            self._awaited_id = self.model.id_at(current.row())
+        else:
+            self._awaited_id = None
+            if row.key != self._detail_key:
+                self._detail_id = row.id
+                self.load_detail(row.key)
         self._update_action_states()
 
     def load_detail(self, key: str, after: Callable[[IncidentView], None] | None = None) -> None:
@@ -558,6 +718,7 @@ class MainWindow(QMainWindow):
         return self.model.row_at(self.table.currentIndex().row())
 
     def select_key(self, key: str) -> bool:
+        """Select an incident whose line is cached (one near the rows on screen)."""
         row = self.model.row_of_key(key)
         if row is None:
             return False
@@ -579,7 +740,12 @@ class MainWindow(QMainWindow):
         return first, last if last >= 0 else count - 1
 
     def tick(self) -> None:
-        """Move every countdown on screen to the wall clock now; no database involved."""
+        """Move every countdown on screen to the wall clock now; no database involved.
+
+        Only the cached rows on screen are signalled, and the view reads them again
+        (``clock.at(now)`` for those cells alone). Warnings and breaches are told by the
+        poll, which runs while the window is minimised too.
+        """
         now = self.clock()
         if not self.isMinimized():
             first, last = self.visible_rows()
@@ -587,21 +753,14 @@ class MainWindow(QMainWindow):
             self.detail.tick(now)
         else:
             self.model.now = now
-        self._check_alerts(now)
 
     def _age_tick(self) -> None:
         first, last = self.visible_rows()
         self.model.age_tick(first, last)
 
-    def _check_alerts(self, now: datetime | None = None) -> None:
-        if self.watch is None:
-            return
-        for alert in self.notifier.check(self.watch, now or self.clock()):
-            self.notify(alert)
-
     def notify(self, alert: Alert) -> None:
         self.alerts.append(alert)
-        icon = (QSystemTrayIcon.MessageIcon.Critical if alert.kind is Kind.BREACHED
+        icon = (QSystemTrayIcon.MessageIcon.Critical if alert.kind is Kind.BREACH
                 else QSystemTrayIcon.MessageIcon.Warning)
         vendor = self.display.vendor_name(alert.vendor)
         self.tray.showMessage(alert.headline(), f"{vendor}: {alert.title}", icon, 15_000)
@@ -666,19 +825,18 @@ class MainWindow(QMainWindow):
         self._generation += 1
         generation = self._generation
 
-        def work() -> tuple[Changed, list[QueueRow]]:
-            changed = write(desk, how)
-            return changed, desk.queue(wanted, self.clock())
+        cached = set(self.model.versions())
 
-        def done(result: tuple[Changed, list[QueueRow]]) -> None:
-            changed, rows = result
+        def work() -> _Written:
+            return self._read_after(desk, write(desk, how), wanted, cached)
+
+        def done(written: _Written) -> None:
+            changed = written.changed
             if dialog is not None:
                 dialog.set_busy(False)
                 dialog.accept()
             self.queue_info.hide()
-            if generation == self._generation:
-                self.model.set_rows(rows)
-            self._show_written(changed.incident)
+            self._take_written(written, wanted, generation)
             message = f"{key}: {what.replace('&', '').rstrip('…').lower()} done"
             self.statusBar().showMessage(message, 6000)
             if changed.hints:
@@ -698,14 +856,43 @@ class MainWindow(QMainWindow):
 
         self.tasks.run(work, done, failed)
 
-    def _show_written(self, incident: IncidentView) -> None:
+    def _read_after(self, desk: Desk, changed: Changed, wanted: QueueFilter,
+                    cached: set[int]) -> _Written:
+        """After a write (in the background): the view's ids and the lines around the
+        incident written (it always, the others when not cached)."""
+        key = changed.incident.key
+        ids = desk.queue_ids(wanted, self.clock())
+        incident_id = ids_of(desk, [key]).get(key)
+        around: list[int] = []
+        if incident_id is not None:
+            around.append(incident_id)
+            if incident_id in ids:
+                position = ids.index(incident_id)
+                around += [i for i in ids[max(position - MARGIN, 0):position + MARGIN + 1]
+                           if i not in cached and i != incident_id]
+        return _Written(changed, ids, desk.queue_rows(around), incident_id)
+
+    def _take_written(self, written: _Written, wanted: QueueFilter, generation: int) -> None:
+        if generation == self._generation:
+            self._show_ids(wanted, written.ids, written.rows)
+        else:
+            self.model.add_rows(written.rows.values())
+        self._show_written(written.changed.incident, written.incident_id)
+
+    def _show_written(self, incident: IncidentView, incident_id: int | None) -> None:
         """Keep the incident just written on screen, selected if it is still in the view."""
         self._detail_key = incident.key
+        self._detail_id = incident_id
+        self._awaited_id = None
         self._detail_token += 1  # a neighbour's detail, loaded as rows moved, is dropped
         self.detail.show_incident(incident, self.clock())
-        if not self.select_key(incident.key):
+        position = None if incident_id is None else self.model.row_of_id(incident_id)
+        if position is None:
             self.table.selectionModel().clearCurrentIndex()
             self.table.clearSelection()
+        else:
+            self.table.selectRow(position)
+            self.table.scrollTo(self.model.index(position, 0))
         self._update_action_states()
 
     def _reload_for(self, dialog: ActionDialog) -> None:
@@ -745,25 +932,27 @@ class MainWindow(QMainWindow):
         self._generation += 1
         generation = self._generation
 
-        def work() -> tuple[Changed, list[QueueRow], list[str]]:
-            changed = desk.log(draft, author=me, at=at)
-            return changed, desk.queue(wanted, self.clock()), desk.users()
+        cached = set(self.model.versions())
 
-        def done(result: tuple[Changed, list[QueueRow], list[str]]) -> None:
-            changed, rows, users = result
+        def work() -> tuple[_Written, list[str]]:
+            changed = desk.log(draft, author=me, at=at)
+            return self._read_after(desk, changed, wanted, cached), desk.users()
+
+        def done(result: tuple[_Written, list[str]]) -> None:
+            written, users = result
+            changed = written.changed
             dialog.set_busy(False)
             dialog.accept()
             if self.catalog is not None and users != self.catalog.users:
                 self.catalog = Catalog(self.catalog.agreements, users, self.catalog.office)
                 self._fill_filter_choices()
-            if generation == self._generation:
-                self.model.set_rows(rows)
-            self._show_written(changed.incident)
+            self._take_written(written, wanted, generation)
             self.statusBar().showMessage(f"Logged {changed.incident.key}", 6000)
             if changed.hints:
                 self.queue_info.show_message(
                     f"{changed.incident.key} logged. " + " ".join(changed.hints), "info")
-            elif self.model.row_of_key(changed.incident.key) is None:
+            elif written.incident_id is None or \
+                    self.model.row_of_id(written.incident_id) is None:
                 self.queue_info.show_message(
                     f"{changed.incident.key} logged; it is not in this view.", "ok")
 
@@ -949,6 +1138,7 @@ class MainWindow(QMainWindow):
 
         def changed(catalog: Catalog) -> None:
             self._use_catalog(catalog)
+            self.model.invalidate()  # the clocks were recomputed for the new office
             save_locally()
             if self.detail.incident is not None:
                 self.load_detail(self.detail.incident.key)
@@ -974,6 +1164,7 @@ class MainWindow(QMainWindow):
         def finished(count: int) -> None:
             self.statusBar().showMessage(f"Recomputed the clocks of {count} incidents", 6000)
             self.progress.setRange(0, 0)
+            self.model.invalidate()
             self.refresh()
 
         self.tasks.run_with_progress(lambda report: desk.recompute_all(report), finished, step,
@@ -1033,7 +1224,9 @@ class MainWindow(QMainWindow):
         if isinstance(header, QByteArray):
             restored = self.table.horizontalHeader()
             restored.restoreState(header)
-            self.model.sort(restored.sortIndicatorSection(), restored.sortIndicatorOrder())
+            # A layout saved when the queue could be sorted by a column: the queue's order.
+            restored.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            restored.setSortIndicatorShown(False)
         view = self.prefs.value("queue/view")
         if isinstance(view, str) and view in {v.value for v in View}:
             self.set_view(View(view))

@@ -3,83 +3,54 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-from deskapp.app.views import QueueRow
-from deskapp.core.calendar import format_duration
-from deskapp.core.clocks import ClockState
+from deskapp.app.alerts import Alert, Kind, due_alerts
+from deskapp.app.desk import Desk
 
-
-class Kind(StrEnum):
-    WARNING = "warning"
-    BREACHED = "breached"
-
-
-@dataclass(frozen=True)
-class Alert:
-    key: str
-    metric: str
-    kind: Kind
-    due: datetime
-    title: str
-    vendor: str
-    left_seconds: float
-
-    @property
-    def identity(self) -> tuple[str, str, Kind, datetime]:
-        return (self.key, self.metric, self.kind, self.due)
-
-    def headline(self) -> str:
-        if self.kind is Kind.BREACHED:
-            return f"{self.key} breached its {self.metric} target"
-        return f"{self.key}: {self.metric} due in {format_duration(self.left_seconds)}"
-
-    def body(self) -> str:
-        return f"{self.vendor}: {self.title}"
+__all__ = ["Alert", "Kind", "Notifier"]
 
 
 class Notifier:
-    """Decides alerts in business time from each target's state; never twice for one event.
+    """Tells what ``due_alerts`` finds between one check and the next; never twice for one
+    event.
 
     An event is the incident, the metric, the kind and the due time: a due time moved by a
-    pause or a severity change is a new event, told again when it comes.
+    pause or a severity change is a new event, told again when it comes. The first check
+    only starts the span: opening the window brings no burst of old news (the queue's
+    views show it). The instants were decided in business time by the cached clocks, and
+    the agent's own threshold (``warn_seconds``) in each target's calendar.
     """
 
     def __init__(self, warn_seconds: float = 0) -> None:
         self.warn_seconds = warn_seconds
-        self.told: set[tuple[str, str, Kind, datetime]] = set()
-        self.seeded = False
+        self.told: set[tuple[int, str, Kind, datetime]] = set()
+        self.since: datetime | None = None
 
-    def check(self, rows: Iterable[QueueRow], now: datetime) -> list[Alert]:
-        """The alerts that are new at ``now``.
+    def start(self, now: datetime) -> None:
+        """Tell only what happens after ``now`` (once; later calls change nothing)."""
+        if self.since is None:
+            self.since = now
 
-        The first check only records what is already late or warned about: opening the
-        window should not bring a burst of old news (the queue's views show it).
-        """
-        fresh = []
-        for row in rows:
-            for clock in row.clocks:
-                if clock.due is None or clock.met_at is not None:
-                    continue
-                state = clock.at(now)
-                if state.due is None or state.left_seconds is None:
-                    continue
-                if state.state is ClockState.BREACHED:
-                    kind = Kind.BREACHED
-                elif state.state is ClockState.RUNNING and (
-                        state.warning or (self.warn_seconds > 0
-                                          and state.left_seconds <= self.warn_seconds)):
-                    kind = Kind.WARNING
-                else:
-                    continue
-                alert = Alert(row.key, clock.metric, kind, state.due, row.title, row.vendor,
-                              state.left_seconds)
-                if alert.identity not in self.told:
-                    self.told.add(alert.identity)
-                    fresh.append(alert)
-        if not self.seeded:
-            self.seeded = True
+    def check(self, desk: Desk, now: datetime) -> list[Alert]:
+        """The alerts that are new at ``now``, read on the calling thread."""
+        if self.since is None:
+            self.start(now)
             return []
+        return self.take(due_alerts(desk, self.since, now, self.warn_seconds), now)
+
+    def take(self, alerts: Iterable[Alert], now: datetime) -> list[Alert]:
+        """The alerts found for the span up to ``now`` that were not told yet."""
+        fresh = []
+        for alert in alerts:
+            if alert.identity not in self.told:
+                self.told.add(alert.identity)
+                fresh.append(alert)
+        before = self.since
+        if before is None or now > before:
+            self.since = now
+        if before is not None:
+            # A check asked later starts at ``before`` or after, so an event due by then
+            # cannot be found again: forget it.
+            self.told = {told for told in self.told if told[3] > before}
         return fresh

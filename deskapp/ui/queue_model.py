@@ -1,12 +1,14 @@
-"""The queue as a table model over incident ids, with a row cache and ticking countdowns."""
+"""The queue as a table model over incident ids: lines read lazily into a cache, and
+ticking countdowns for the rows on screen."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import IntEnum
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
@@ -15,6 +17,8 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
+    Signal,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
@@ -53,6 +57,7 @@ COUNTDOWN_COLUMNS = {Column.RESPONSE: "response", Column.WORKAROUND: "workaround
                      Column.RESOLUTION: "resolution"}
 FIRST_COUNTDOWN = min(COUNTDOWN_COLUMNS)
 LAST_COUNTDOWN = max(COUNTDOWN_COLUMNS)
+assert len(Column) - 1 == LAST_COUNTDOWN  # ``data`` takes the columns from the first on
 assert tuple(COUNTDOWN_COLUMNS.values()) == METRICS
 
 # Text and background per look: dark text on pale backgrounds reads on light and dark themes.
@@ -69,8 +74,30 @@ COLOURS: dict[Look, tuple[str, str | None]] = {
 TICK_ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole,
               Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole,
               Qt.ItemDataRole.FontRole]
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+# Where each role's value is in a countdown cell's tuple (see ``QueueModel._cell``).
+_CELL_SLOTS = {int(Qt.ItemDataRole.DisplayRole): 0, int(Qt.ItemDataRole.ForegroundRole): 1,
+               int(Qt.ItemDataRole.BackgroundRole): 2, int(Qt.ItemDataRole.FontRole): 3,
+               int(Qt.ItemDataRole.TextAlignmentRole): 4}
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_COLUMN_COUNT = len(Column)
+_COUNTDOWN_NUMBERS = tuple(int(column) for column in COUNTDOWN_COLUMNS)
+_METRIC_OF = {int(column): metric for column, metric in COUNTDOWN_COLUMNS.items()}
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
+MARGIN = 100  # rows read beyond those asked for, either side
+BATCH = 400  # at most this many rows in one read
+CACHE_LIMIT = 5000  # cached lines kept, around the rows last asked for
+MAX_REMOVALS = 64  # more scattered runs of rows gone than this: reset the model instead
+
+
+class Cell(NamedTuple):
+    """A countdown cell at one instant: its value for each role (see ``_CELL_SLOTS``)."""
+
+    text: str
+    foreground: QBrush
+    background: QBrush | None
+    font: QFont | None
+    alignment: int
+    pen: QColor  # the foreground's colour, for painting
 
 
 @dataclass
@@ -95,23 +122,47 @@ class Display:
 
 
 class QueueModel(QAbstractTableModel):
-    """Rows are incident ids; each id's QueueRow is cached and replaced when its version moves.
+    """Rows are the incident ids of a view in the database's queue order; the QueueRow of
+    each id is read only when it is about to be shown, and kept in a cache.
+
+    ``set_ids`` takes the ids (``Desk.queue_ids``); a row not cached yet shows a
+    placeholder and is asked for: rows asked for in one pass of the event loop, with
+    ``MARGIN`` rows either side, go out together in ``fetch_requested`` (the window reads
+    them with ``Desk.queue_rows`` off the UI thread) and come back through ``add_rows``.
 
     Countdowns are read from the cached clocks at the model's ``now`` (``clock.at(now)`` is
-    pure), so a tick needs no database: ``tick`` moves ``now`` and signals the countdown
-    cells of the rows asked for.
+    pure), so a tick needs no database: ``tick`` moves ``now``, reads the countdowns of
+    the cached rows on screen and signals the cells whose text or look changed. Each
+    countdown cell is worked out once per tick (``Cell``), for every role the view asks.
+
+    The order is always the queue's (soonest due first; closed: latest first): sorting by a
+    column would need every row, so the model does not sort.
     """
+
+    fetch_requested = Signal(list)  # ids whose rows should be read
+    rows_arrived = Signal(list)  # ids whose cached row is new or changed
 
     def __init__(self, display: Display, now: datetime, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.display = display
         self.now = now
         self._ids: list[int] = []
+        self._position: dict[int, int] = {}
         self._rows: dict[int, QueueRow] = {}
+        self._key_ids: dict[str, int] = {}
+        self._pending: set[int] = set()  # asked for, not back yet
+        self._missing: set[int] = set()  # asked for and not found: not asked again
+        self._asked: set[int] = set()  # rows to ask for at the end of this pass
+        self._focus = 0  # the cache keeps the rows around this one
         self._states: dict[tuple[int, str], TargetState | None] = {}
-        self._sort: tuple[int, Qt.SortOrder] | None = None
-        self._bold = QFont()
-        self._bold.setBold(True)
+        self._cells: dict[tuple[int, int], Cell] = {}
+        self.bold = QFont()
+        self.bold.setBold(True)
+        self._placeholder = QBrush(QColor("#9a9a9a"))
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(0)
+        self._flush_timer.timeout.connect(self.flush)
 
     # ----- reading ----------------------------------------------------------------------
 
@@ -130,25 +181,42 @@ class QueueModel(QAbstractTableModel):
                 return ("Business time left in the vendor's calendar; negative once overdue")
         return None
 
+    @property
+    def ids(self) -> list[int]:
+        """The ids of the view in queue order (do not change the list)."""
+        return self._ids
+
+    def id_at(self, row: int) -> int | None:
+        return self._ids[row] if 0 <= row < len(self._ids) else None
+
     def row_at(self, row: int) -> QueueRow | None:
+        """The cached line of a row; None when it is not read yet (or out of range)."""
         if 0 <= row < len(self._ids):
-            return self._rows[self._ids[row]]
+            return self._rows.get(self._ids[row])
         return None
+
+    def cached(self, incident_id: int) -> QueueRow | None:
+        return self._rows.get(incident_id)
 
     def row_of_id(self, incident_id: int) -> int | None:
-        try:
-            return self._ids.index(incident_id)
-        except ValueError:
-            return None
-
-    def row_of_key(self, key: str) -> int | None:
-        for position, incident_id in enumerate(self._ids):
-            if self._rows[incident_id].key == key:
-                return position
+        position = self._position.get(incident_id)
+        if position is not None and position < len(self._ids) \
+                and self._ids[position] == incident_id:
+            return position
         return None
 
+    def row_of_key(self, key: str) -> int | None:
+        """The row of an incident whose line is cached (the rows around the visible ones)."""
+        incident_id = self._key_ids.get(key)
+        return None if incident_id is None else self.row_of_id(incident_id)
+
     def rows(self) -> list[QueueRow]:
-        return [self._rows[i] for i in self._ids]
+        """The cached lines, in queue order."""
+        return [self._rows[i] for i in self._ids if i in self._rows]
+
+    def versions(self) -> dict[int, int]:
+        """The version of every cached line, by id (a copy, for a background read)."""
+        return {incident_id: row.version for incident_id, row in self._rows.items()}
 
     def state(self, row: QueueRow, metric: str) -> TargetState | None:
         key = (row.id, metric)
@@ -164,14 +232,28 @@ class QueueModel(QAbstractTableModel):
         return countdown(self.state(found, metric), self.display.warn_seconds)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
-            return None
-        row = self.row_at(index.row())
-        if row is None or not 0 <= index.column() < len(Column):
-            return None
-        column = Column(index.column())
+        # The hot path of every paint (each cell is asked for about eight roles): plain
+        # ints, and a countdown cell's looks worked out once per tick.
+        position, number = index.row(), index.column()
+        ids = self._ids
+        if not 0 <= position < len(ids) or not 0 <= number < _COLUMN_COUNT:
+            return None  # an invalid index has row -1
+        incident_id = ids[position]
+        slot = _CELL_SLOTS.get(role)
+        if slot is not None and number >= FIRST_COUNTDOWN:
+            cell = self._cells.get((incident_id, number))
+            if cell is None:
+                row = self._rows.get(incident_id)
+                if row is None:
+                    return self._placeholder_data(position, incident_id, Column(number), role)
+                cell = self._cell(row, number)
+            return cell[slot]
         if role == ID_ROLE:
-            return row.id
+            return incident_id
+        row = self._rows.get(incident_id)
+        if row is None:
+            return self._placeholder_data(position, incident_id, Column(number), role)
+        column = Column(number)
         metric = COUNTDOWN_COLUMNS.get(column)
         if metric is not None:
             return self._countdown_data(row, metric, role)
@@ -184,11 +266,19 @@ class QueueModel(QAbstractTableModel):
                 local = row.reported_at.astimezone(self.display.office_zone)
                 return f"Reported {local:%a %Y-%m-%d %H:%M %Z}"
             return None
-        if role == SORT_ROLE:
-            return self._sort_value(row, column)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.SEVERITY,
                                                                    Column.TIER):
             return int(Qt.AlignmentFlag.AlignCenter)
+        return None
+
+    def _placeholder_data(self, position: int, incident_id: int, column: Column,
+                          role: int) -> Any:
+        if incident_id not in self._pending and incident_id not in self._missing:
+            self.want(position, position)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return "…" if column is Column.KEY else ""
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._placeholder
         return None
 
     def _text(self, row: QueueRow, column: Column) -> str:
@@ -219,42 +309,174 @@ class QueueModel(QAbstractTableModel):
             return tooltip(clock, self.state(row, metric),
                            self.display.metric_name(row.vendor, metric),
                            self.display.office_zone, self.now)
-        shown = countdown(self.state(row, metric), self.display.warn_seconds)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return shown.text
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor(COLOURS[shown.look][0]))
-        if role == Qt.ItemDataRole.BackgroundRole:
-            background = COLOURS[shown.look][1]
-            return QBrush(QColor(background)) if background else None
-        if role == Qt.ItemDataRole.FontRole:
-            return self._bold if shown.look is Look.BREACHED else None
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == SORT_ROLE:
-            return shown.left_seconds if shown.left_seconds is not None else float("inf")
         return None
 
-    def _sort_value(self, row: QueueRow, column: Column) -> Any:
-        if column is Column.KEY:
-            return row.id
-        if column is Column.AGE:
-            return -row.reported_at.timestamp()
-        return self._text(row, column).lower()
+    def cell_at(self, position: int, column: int) -> Cell | None:
+        """A countdown cell as shown at ``now``; None for another column or a row not read
+        yet (the delegate paints it from this, every tick)."""
+        if not 0 <= position < len(self._ids) or not FIRST_COUNTDOWN <= column < _COLUMN_COUNT:
+            return None
+        incident_id = self._ids[position]
+        cell = self._cells.get((incident_id, column))
+        if cell is None:
+            row = self._rows.get(incident_id)
+            if row is None:
+                return None
+            cell = self._cell(row, column)
+        return cell
+
+    def _cell(self, row: QueueRow, column: int) -> Cell:
+        """A countdown cell at ``now``, kept until the next tick."""
+        shown = countdown(self.state(row, _METRIC_OF[column]), self.display.warn_seconds)
+        foreground, background = COLOURS[shown.look]
+        cell = Cell(shown.text, _brush(foreground), _brush(background) if background else None,
+                    self.bold if shown.look is Look.BREACHED else None, _RIGHT,
+                    _colour(foreground))
+        self._cells[(row.id, column)] = cell
+        return cell
+
+    # ----- fetching rows ----------------------------------------------------------------
+
+    def want(self, first: int, last: int) -> None:
+        """Ask for the rows ``first`` to ``last`` (and ``MARGIN`` either side) that are not
+        cached, together with any others asked for in this pass of the event loop."""
+        count = len(self._ids)
+        first, last = max(first, 0), min(last, count - 1)
+        if first > last:
+            return
+        self._asked.update((first, last))
+        self._focus = first
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def flush(self) -> list[int]:
+        """Send the rows asked for so far in one ``fetch_requested``; returns their ids."""
+        self._flush_timer.stop()
+        asked, self._asked = sorted(self._asked), set()
+        count = len(self._ids)
+        spans: list[list[int]] = []
+        for row in asked:
+            low, high = max(row - MARGIN, 0), min(row + MARGIN, count - 1)
+            if spans and low <= spans[-1][1] + 1:
+                spans[-1][1] = max(spans[-1][1], high)
+            else:
+                spans.append([low, high])
+        wanted: list[int] = []
+        skip = self._pending | self._missing
+        for low, high in spans:
+            for incident_id in self._ids[low:high + 1]:
+                if incident_id not in self._rows and incident_id not in skip:
+                    wanted.append(incident_id)
+            if len(wanted) >= BATCH:
+                break
+        return self.request(wanted[:BATCH])
+
+    def request(self, ids: Sequence[int]) -> list[int]:
+        """Ask for these rows again (cached ones too: their version moved); the cached line
+        stays on screen until the new one arrives."""
+        wanted = [i for i in dict.fromkeys(ids) if i not in self._pending]
+        if wanted:
+            self._pending.update(wanted)
+            self._missing.difference_update(wanted)
+            self.fetch_requested.emit(wanted)
+        return wanted
+
+    def stale(self, versions: dict[int, int]) -> list[int]:
+        """The cached ids whose version is not the one given (and not being read)."""
+        return [incident_id for incident_id, version in versions.items()
+                if (row := self._rows.get(incident_id)) is not None and row.version != version
+                and incident_id not in self._pending]
+
+    def fetch_failed(self, ids: Sequence[int]) -> None:
+        """A read of these rows failed: they may be asked for again."""
+        self._pending.difference_update(ids)
+
+    def add_rows(self, rows: Iterable[QueueRow], asked: Sequence[int] = ()) -> list[int]:
+        """Cache rows as read; only rows that are new or whose line changed are signalled.
+
+        ``asked``: the ids of the read these rows answer; any not among the rows is not
+        asked for again until the ids change. Returns the ids whose line changed.
+        """
+        self._pending.difference_update(asked)
+        changed: list[int] = []
+        for row in rows:
+            self._pending.discard(row.id)
+            old = self._rows.get(row.id)
+            if old is not None and (old.version > row.version or old == row):
+                continue  # an older read arriving late, or nothing new
+            self._rows[row.id] = row
+            self._key_ids[row.key] = row.id
+            self._forget_states(row.id)
+            changed.append(row.id)
+        self._missing.update(i for i in asked if i not in self._rows)
+        positions = sorted(p for i in changed if (p := self.row_of_id(i)) is not None)
+        for first, last in _runs(positions):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
+        self._trim()
+        if changed:
+            self.rows_arrived.emit(changed)
+        return changed
+
+    def invalidate(self) -> None:
+        """Forget every cached line (the clocks were recomputed): they are read again."""
+        self._rows.clear()
+        self._key_ids.clear()
+        self._states.clear()
+        self._cells.clear()
+        self._missing.clear()
+        if self._ids:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self._ids) - 1, len(Column) - 1))
+
+    def _forget_states(self, incident_id: int) -> None:
+        for metric in METRICS:
+            self._states.pop((incident_id, metric), None)
+        for column in COUNTDOWN_COLUMNS:
+            self._cells.pop((incident_id, column), None)
+
+    def _trim(self) -> None:
+        """Keep at most ``CACHE_LIMIT`` lines: those nearest the rows last asked for."""
+        if len(self._rows) <= CACHE_LIMIT:
+            return
+        low = max(self._focus - CACHE_LIMIT // 2, 0)
+        keep = set(self._ids[low:low + CACHE_LIMIT // 2 * 2])
+        for incident_id in [i for i in self._rows if i not in keep]:
+            row = self._rows.pop(incident_id)
+            self._key_ids.pop(row.key, None)
+            self._forget_states(incident_id)
 
     # ----- time moving ------------------------------------------------------------------
 
     def tick(self, now: datetime, first: int, last: int) -> None:
-        """Move to ``now`` and signal the countdown cells of rows ``first`` to ``last``."""
+        """Move to ``now``: read the countdowns of the cached rows ``first`` to ``last``
+        (``clock.at(now)``, for those cells alone) and signal the cells whose text or look
+        changed. Most change once a minute: only a target due within the hour counts
+        down in seconds, so most ticks repaint a few cells, or none."""
         self.now = now
+        before = self._cells
         self._states.clear()
-        if not self._ids:
-            return
+        self._cells = {}
         first, last = max(first, 0), min(last, len(self._ids) - 1)
-        if first > last:
-            return
-        self.dataChanged.emit(self.index(first, FIRST_COUNTDOWN),
-                              self.index(last, LAST_COUNTDOWN), TICK_ROLES)
+        ids, rows = self._ids, self._rows
+        runs: list[list[int]] = []  # [first row, last row, first column, last column]
+        for position in range(first, last + 1):
+            incident_id = ids[position]
+            row = rows.get(incident_id)
+            if row is None:
+                continue
+            changed = [column for column in _COUNTDOWN_NUMBERS
+                       if before.get((incident_id, column)) != self._cell(row, column)]
+            if not changed:
+                continue
+            if runs and runs[-1][1] == position - 1:
+                run = runs[-1]
+                run[1], run[2], run[3] = position, min(run[2], changed[0]), \
+                    max(run[3], changed[-1])
+            else:
+                runs.append([position, position, changed[0], changed[-1]])
+        for top, bottom, left, right in runs:
+            self.dataChanged.emit(self.index(top, left), self.index(bottom, right),
+                                  TICK_ROLES)
 
     def age_tick(self, first: int, last: int) -> None:
         """The age column reads whole minutes, so it is signalled once a minute."""
@@ -266,68 +488,52 @@ class QueueModel(QAbstractTableModel):
     def set_warn_seconds(self, seconds: float) -> None:
         self.display.warn_seconds = seconds
         self._states.clear()
+        self._cells.clear()
         if self._ids:
             self.dataChanged.emit(self.index(0, FIRST_COUNTDOWN),
                                   self.index(len(self._ids) - 1, LAST_COUNTDOWN), TICK_ROLES)
 
-    # ----- new rows from the database ---------------------------------------------------
+    # ----- new ids from the database ----------------------------------------------------
 
-    def set_rows(self, rows: Sequence[QueueRow]) -> list[int]:
-        """Take the queue as read now: rows gone are removed, new ones inserted, the order
-        followed, and only rows whose version moved are signalled as changed.
+    def set_ids(self, ids: Sequence[int], *, reset: bool = False) -> bool:
+        """Take a view's ids as read now, in queue order.
 
-        Returns the ids whose row changed.
+        With ``reset`` (another view or other filters), or when many scattered rows went,
+        the model is reset; else rows gone are removed, new ones inserted and the order
+        followed, so the selection and the scroll position stay. Cached lines are kept.
+        Returns whether the model was reset.
         """
-        incoming: dict[int, QueueRow] = {}
-        for row in rows:  # the first of any repeated id: a row must appear once
-            incoming.setdefault(row.id, row)
-        wanted = self._ordered(list(incoming), incoming)
-        self._remove_missing(set(incoming))
-        added = [i for i in wanted if i not in self._rows]
-        added_set = set(added)
+        wanted = list(dict.fromkeys(ids))  # the first of any repeated id: a row appears once
+        self._asked.clear()
+        self._missing.clear()
+        if wanted == self._ids:
+            return False
+        keep = set(wanted)
+        gone = _gone_blocks(self._ids, keep)
+        if reset or not self._ids or not wanted or len(gone) > MAX_REMOVALS:
+            self.beginResetModel()
+            self._ids = wanted
+            self._index_positions()
+            self.endResetModel()
+            return True
+        for first, last in gone:  # from the last block up, so positions stay right
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._ids[first:last + 1]
+            self.endRemoveRows()
+        present = set(self._ids)
+        added = [i for i in wanted if i not in present]
         if added:
             start = len(self._ids)
             self.beginInsertRows(QModelIndex(), start, start + len(added) - 1)
             self._ids.extend(added)
-            for incident_id in added:
-                self._rows[incident_id] = incoming[incident_id]
             self.endInsertRows()
-        changed = []
-        for incident_id, row in incoming.items():
-            if incident_id in added_set:
-                continue
-            old = self._rows[incident_id]
-            if old.version != row.version or old != row:
-                self._rows[incident_id] = row
-                changed.append(incident_id)
-        for incident_id in changed:
-            for metric in METRICS:
-                self._states.pop((incident_id, metric), None)
         if self._ids != wanted:
             self._reorder(wanted)
-        for incident_id in changed:
-            position = self._ids.index(incident_id)
-            self.dataChanged.emit(self.index(position, 0),
-                                  self.index(position, len(Column) - 1))
-        return changed
+        self._index_positions()
+        return False
 
-    def _remove_missing(self, keep: set[int]) -> None:
-        position = len(self._ids) - 1
-        while position >= 0:
-            if self._ids[position] in keep:
-                position -= 1
-                continue
-            end = position
-            while position - 1 >= 0 and self._ids[position - 1] not in keep:
-                position -= 1
-            self.beginRemoveRows(QModelIndex(), position, end)
-            for incident_id in self._ids[position:end + 1]:
-                del self._rows[incident_id]
-                for metric in METRICS:
-                    self._states.pop((incident_id, metric), None)
-            del self._ids[position:end + 1]
-            self.endRemoveRows()
-            position -= 1
+    def _index_positions(self) -> None:
+        self._position = {incident_id: n for n, incident_id in enumerate(self._ids)}
 
     def _reorder(self, wanted: list[int]) -> None:
         self.layoutAboutToBeChanged.emit()
@@ -338,48 +544,50 @@ class QueueModel(QAbstractTableModel):
             incident_id = self._ids[index.row()]
             new_indexes.append(self.index(new_position[incident_id], index.column()))
         self._ids = list(wanted)
+        self._index_positions()
         self.changePersistentIndexList(old_indexes, new_indexes)
         self.layoutChanged.emit()
 
-    # ----- sorting ----------------------------------------------------------------------
 
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        """Sort the cached rows; -1 keeps the queue's own order (soonest due first)."""
-        self._sort = (column, order) if column >= 0 else None
-        wanted = self._ordered(list(self._ids), self._rows)
-        if wanted != self._ids:
-            self._reorder(wanted)
+def _gone_blocks(ids: list[int], keep: set[int]) -> list[tuple[int, int]]:
+    """The runs of positions whose id is not kept, last run first."""
+    blocks: list[tuple[int, int]] = []
+    position = len(ids) - 1
+    while position >= 0:
+        if ids[position] in keep:
+            position -= 1
+            continue
+        end = position
+        while position - 1 >= 0 and ids[position - 1] not in keep:
+            position -= 1
+        blocks.append((position, end))
+        position -= 1
+    return blocks
 
-    def _ordered(self, ids: list[int], rows: dict[int, QueueRow]) -> list[int]:
-        if self._sort is None:
-            return ids
-        column, order = self._sort
-        if not 0 <= column < len(Column):
-            return ids
-        col = Column(column)
-        metric = COUNTDOWN_COLUMNS.get(col)
 
-        def key(incident_id: int) -> Any:
-            row = rows[incident_id]
-            if metric is not None:
-                shown = countdown(_clock_state(row, metric, self.now))
-                return (shown.left_seconds is None,
-                        shown.left_seconds if shown.left_seconds is not None else 0.0)
-            return (False, self._sort_value(row, col))
+def _runs(positions: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted positions as runs of consecutive ones: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
+    runs: list[tuple[int, int]] = []
+    for position in positions:
+        if runs and position == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], position)
+        else:
+            runs.append((position, position))
+    return runs
 
-        ordered = sorted(ids, key=key)
-        if order is Qt.SortOrder.DescendingOrder:
-            ordered.reverse()
-        return ordered
+
+@cache
+def _brush(colour: str) -> QBrush:
+    return QBrush(QColor(colour))
+
+
+@cache
+def _colour(colour: str) -> QColor:
+    return QColor(colour)
 
 
 def _clock(row: QueueRow, metric: str) -> TargetClock | None:
     return next((c for c in row.clocks if c.metric == metric), None)
-
-
-def _clock_state(row: QueueRow, metric: str, now: datetime) -> TargetState | None:
-    clock = _clock(row, metric)
-    return clock.at(now) if clock is not None else None
 
 
 def age_text(age: Any) -> str:
