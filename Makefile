@@ -29,6 +29,7 @@ test: $(TEST_STAMP)
 	$(BIN)/mypy
 
 bench: $(TEST_STAMP)
+	bash scripts/system-deps.sh
 	$(BIN)/python bench/run.py
 
 screenshots: $(TEST_STAMP)

@@ -1,10 +1,13 @@
-"""Run every benchmark: the business calendar, the batch SLA command, then the window.
+"""Run every benchmark: the business calendar, the batch SLA command, the incident store
+(SQLite and PostgreSQL), then the window.
 
 Each runs even if an earlier one fails; exits non-zero if any returned non-zero
 (calendar answers that disagree with businesstimedelta, a batch command that is
 missing or fails, a window that does not get ready). Missing a speed goal alone does
-not fail the run. The window's benchmark builds a demo database of 100,000 incidents
-first (about 90 s) and runs on Qt's offscreen platform unless QT_QPA_PLATFORM is set.
+not fail the run. The store's and the window's benchmarks build demo databases of
+100,000 incidents first (about 90 s each; the store's a second one on a throwaway
+PostgreSQL server); the window runs on Qt's offscreen platform unless QT_QPA_PLATFORM
+is set.
 
 Run: ``python bench/run.py`` (or ``make bench``)
 """
@@ -20,15 +23,16 @@ if str(HERE) not in sys.path:  # also when run as ``python -m`` or from elsewher
 
 import batch_bench  # noqa: E402
 import calendar_bench  # noqa: E402
+import store_bench  # noqa: E402
 import ui_bench  # noqa: E402
 
 
 def main() -> int:
     failed: list[str] = []
     for name, bench in (("calendar", calendar_bench), ("batch", batch_bench),
-                        ("window", ui_bench)):
+                        ("store", store_bench), ("window", ui_bench)):
         print(f"===== {name} benchmark =====", flush=True)
-        code = bench.main([]) if bench is ui_bench else bench.main()
+        code = bench.main([]) if bench in (ui_bench, store_bench) else bench.main()
         if code != 0:
             failed.append(f"{name} (exit {code})")
         print(flush=True)
