@@ -295,8 +295,8 @@ class Desk:
         with self._reading() as session:
             for start in range(0, len(ids), 500):
                 query = (select(Incident).where(Incident.id.in_(ids[start:start + 500]))
-                         .options(selectinload(Incident.vendor), selectinload(Incident.product),
-                                  selectinload(Incident.assignee),
+                         .options(joinedload(Incident.vendor), joinedload(Incident.product),
+                                  joinedload(Incident.assignee),
                                   selectinload(Incident.clocks)))
                 for incident in session.scalars(query):
                     found[incident.id] = self._queue_row(session, incident)
@@ -307,10 +307,7 @@ class Desk:
         """The ids of a view's incidents in queue order, sorted by the database."""
         wanted = wanted or QueueFilter()
         now = now or self.clock()
-        # Explicit joins: Product is also reachable through Vendor.products, which would
-        # list an incident once per product of its vendor.
-        query = (select(Incident.id).join(Vendor, Incident.vendor_id == Vendor.id)
-                 .join(Product, Incident.product_id == Product.id))
+        query = select(Incident.id)
         view = wanted.view
         if view is View.CLOSED:
             query = query.where(Incident.is_open.is_(False))
@@ -334,8 +331,11 @@ class Desk:
             query = query.where(Incident.next_due_at < midnight)
         if wanted.due_within is not None and view is not View.BREACHING_SOON:
             query = query.where(Incident.next_due_at <= now + wanted.due_within)
+        # Joined only when a filter needs them, and explicitly: Product is also reachable
+        # through Vendor.products, which would list an incident once per vendor product.
         if wanted.vendor:
-            query = query.where(Vendor.key == wanted.vendor)
+            query = query.join(Vendor, Incident.vendor_id == Vendor.id).where(
+                Vendor.key == wanted.vendor)
         if wanted.severity:
             query = query.where(Incident.severity == wanted.severity)
         if wanted.tier:
@@ -347,6 +347,7 @@ class Desk:
             query = query.join(assignee, Incident.assignee_id == assignee.id).where(
                 assignee.name == wanted.assignee)
         if wanted.text and wanted.text.strip():
+            query = query.join(Product, Incident.product_id == Product.id)
             words = wanted.text.strip()
             # Literal text: a % or _ typed by the agent matches itself, not "anything".
             matches: list[ColumnElement[bool]] = [
@@ -359,12 +360,14 @@ class Desk:
         if view is View.CLOSED:
             query = query.order_by(Incident.updated_at.desc(), Incident.number.desc())
         else:
-            query = query.order_by(Incident.next_due_at.is_(None), Incident.next_due_at,
-                                   Incident.number)
+            # NULLS LAST rather than an expression, and the id (which every SQLite index
+            # carries) to break ties: the (is_open, next_due_at) index then answers alone.
+            query = query.order_by(Incident.next_due_at.asc().nulls_last(), Incident.id)
         if wanted.limit:
             query = query.limit(wanted.limit)
         with self._reading() as session:
-            return list(session.scalars(query))
+            # Through Core: ORM rows for thousands of plain ids cost more than the query.
+            return list(session.connection().execute(query).scalars())
 
     def _queue_row(self, session: Session, incident: Incident) -> QueueRow:
         agreement = self._agreement(incident.agreement_version_id, session=session)
