@@ -237,6 +237,8 @@ class Desk:
         the same incident take turns instead of numbering their events alike."""
         number = parse_key(key)
         # One query with the incident's one-to-one neighbours joined, one per collection.
+        # The collections are read after the row lock is held, not joined to the locking
+        # query: PostgreSQL would return a joined timeline from before the lock.
         query = (select(Incident).where(Incident.number == number)
                  .options(joinedload(Incident.vendor), joinedload(Incident.product),
                           joinedload(Incident.assignee), selectinload(Incident.events),
