@@ -4,19 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from deskapp.cli import main
-
-
-@pytest.fixture(autouse=True)
-def new_york_office(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DESKAPP_OFFICE_TZ", "America/New_York")
-    monkeypatch.delenv("DESKAPP_OFFICE_COUNTRY", raising=False)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.cli.support import run
 
 
 def test_list_shows_the_four_vendors(capsys: pytest.CaptureFixture[str]) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from deskapp.cli import main
+from tests.cli.support import run
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "data" / "sla-examples.csv"
 INPUT_COLUMNS = ["vendor", "severity", "metric", "start", "site_tz", "site_country"]
@@ -20,19 +21,6 @@ INPUT_COLUMNS = ["vendor", "severity", "metric", "start", "site_tz", "site_count
 def example_rows() -> list[dict[str, str]]:
     with EXAMPLES.open(encoding="utf-8", newline="") as file:
         return list(csv.DictReader(file))
-
-
-@pytest.fixture(autouse=True)
-def new_york_office(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test starts in a New York office, whatever the machine's zone and environment."""
-    monkeypatch.setenv("DESKAPP_OFFICE_TZ", "America/New_York")
-    monkeypatch.delenv("DESKAPP_OFFICE_COUNTRY", raising=False)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def due_ok(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
