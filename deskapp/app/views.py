@@ -86,4 +86,5 @@ class QueueRow:
 
 
 def incident_key(number: int) -> str:
+    """The key people see and quote: INC-000123."""
     return f"INC-{number:06d}"

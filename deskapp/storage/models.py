@@ -193,15 +193,6 @@ class Incident(Base):
     clocks: Mapped[list[TargetClock]] = relationship(
         back_populates="incident", cascade="all, delete-orphan", passive_deletes=True)
 
-    @property
-    def label(self) -> str:
-        return incident_label(self.number)
-
-
-def incident_label(number: int) -> str:
-    """The number people see and quote: INC-000123."""
-    return f"INC-{number:06d}"
-
 
 class IncidentEvent(Base):
     """One entry of an incident's timeline; append-only (see ``EventsAreAppendOnly``)."""

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, delete, insert, select, text, update
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm.exc import StaleDataError
 
+from deskapp.app.views import incident_key
 from deskapp.storage.engine import session_factory
 from deskapp.storage.models import (
     AgreementVersion,
@@ -21,7 +22,6 @@ from deskapp.storage.models import (
     Incident,
     IncidentEvent,
     TargetClock,
-    incident_label,
 )
 from tests.storage.rows import add_event, add_incident
 
@@ -111,8 +111,8 @@ def test_the_second_of_two_concurrent_edits_is_refused(migrated: Engine) -> None
     with factory.begin() as session:
         stored = session.get_one(Incident, number)
         assert (stored.title, stored.status, stored.version) == ("Anvil falls again", "new", 2)
-        assert stored.label == "INC-000001"
-    assert incident_label(123) == "INC-000123"
+        assert incident_key(stored.number) == "INC-000001"
+    assert incident_key(123) == "INC-000123"
 
 
 def test_events_are_append_only(migrated: Engine) -> None:
