@@ -12,7 +12,7 @@ stalled older ones are still open when the history ends.
 The plans are then either replayed through the Desk service, every action a real write
 checked like an agent's (``bulk=False``: the reference, slow), or, by default, turned into
 the same events, incident rows and cached clocks (``compute_clocks``, ``clock_row_values``
-and ``next_due_of``, as the service computes them) and inserted with SQLAlchemy Core in
+and ``next_due``, as the service computes them) and inserted with SQLAlchemy Core in
 batches. Both give the same rows, except the ``version`` counter (an optimistic-lock token
 whose value means nothing; the bulk path counts one per action) and the database ids.
 The same seed and end give the same data.
@@ -31,11 +31,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, insert, select
 
-from deskapp.app.desk import Desk, clock_row_values, next_due_of
+from deskapp.app.desk import Desk, clock_row_values
 from deskapp.app.views import IncidentDraft
 from deskapp.core.agreement import Agreement, ClockStart, Target, Unit
 from deskapp.core.calendar import Calendar
-from deskapp.core.clocks import compute_clocks
+from deskapp.core.clocks import compute_clocks, next_due
 from deskapp.core.errors import InputError
 from deskapp.core.lifecycle import Event, EventKind, ResolutionType, Status
 from deskapp.core.sla import Site, add_target_time, target_calendar
@@ -809,7 +809,7 @@ class _BulkWriter:
         incident["is_open"] = status.is_open
         clocks = compute_clocks(row.events, agreement, site, self.desk.sla.book)
         row.clocks = [{"metric": clock.metric, **clock_row_values(clock)} for clock in clocks]
-        incident["next_due_at"] = next_due_of(clocks) if status.is_open else None
+        incident["next_due_at"] = next_due(clocks) if status.is_open else None
         if incident["next_due_at"] is not None:
             incident["version"] += 1  # the service's second update of a new incident
         return row

@@ -27,7 +27,7 @@ from deskapp.app.sla import SlaService, shipped_agreements
 from deskapp.app.views import IncidentDraft, IncidentView, QueueRow, incident_key
 from deskapp.core.agreement import Agreement, ClockStart
 from deskapp.core.agreement_file import CHANNELS, parse_agreement
-from deskapp.core.clocks import ClockState, TargetClock, clocks_at, compute_clocks
+from deskapp.core.clocks import ClockState, TargetClock, clocks_at, compute_clocks, next_due
 from deskapp.core.errors import InputError
 from deskapp.core.hints import calendar_warnings, intake_hints, scope_of
 from deskapp.core.lifecycle import (
@@ -93,7 +93,7 @@ class Desk:
         self._agreements: dict[int, Agreement] = {}
         self._users: set[str] = set()
         self._lock = threading.Lock()
-        with self._session() as session:
+        with self._reading() as session:
             stored = _settings(session)
         self.office = office or machine_office(stored.get("office_zone"),
                                                stored.get("office_country"))
@@ -202,7 +202,7 @@ class Desk:
     # ----- settings and users ---------------------------------------------------------
 
     def settings(self) -> dict[str, str]:
-        with self._session() as session:
+        with self._reading() as session:
             return _settings(session)
 
     def set_office(self, zone: str, country: str | None) -> Office:
@@ -760,7 +760,7 @@ class Desk:
                         setattr(row, name, value)
         for stale in rows.values():
             incident.clocks.remove(stale)
-        due = next_due_of(clocks) if Status(incident.status).is_open else None
+        due = next_due(clocks) if Status(incident.status).is_open else None
         if incident.next_due_at != due:
             incident.next_due_at = due
         return clocks
@@ -770,7 +770,7 @@ class Desk:
     def recompute_all(self, progress: Callable[[int, int], None] | None = None,
                       workers: int | None = None) -> int:
         """Recompute every cached clock from the timelines; returns how many incidents."""
-        from deskapp.app.recompute import recompute_all
+        from deskapp.app.recompute import recompute_all  # that module imports this one
 
         return recompute_all(self, progress, workers)
 
@@ -810,13 +810,6 @@ def clock_row_values(clock: TargetClock) -> dict[str, Any]:
             "warning_at": clock.warning_at, "met_at": clock.met_at,
             "paused_since": clock.paused_since, "paused_seconds": clock.paused_seconds,
             "cycles": clock.cycles}
-
-
-def next_due_of(clocks: Sequence[TargetClock]) -> datetime | None:
-    """The earliest due time among clocks still counting (not met, paused or pending)."""
-    dues = [c.due for c in clocks
-            if c.due is not None and c.met_at is None and c.paused_since is None]
-    return min(dues, default=None)
 
 
 def parse_key(key: str) -> int:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from sqlalchemy import (
     Table,
@@ -27,13 +27,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 
-from deskapp.core.clocks import compute_clocks
+from deskapp.app.desk import CLOCK_FIELDS, Desk, clock_row_values
+from deskapp.core.clocks import compute_clocks, next_due
 from deskapp.core.lifecycle import Event, EventKind, Status
+from deskapp.office import Office
+from deskapp.storage.engine import open_engine
 from deskapp.storage.models import Incident, IncidentEvent
 from deskapp.storage.models import TargetClock as ClockRow
-
-if TYPE_CHECKING:
-    from deskapp.app.desk import Desk
 
 CHUNK = 5000
 PARALLEL_FROM = 20_000  # incidents; below this, starting processes costs more
@@ -80,10 +80,6 @@ _WORKER: list[Desk] = []
 
 
 def _start_worker(url: str, office: tuple[str, str | None]) -> None:
-    from deskapp.app.desk import Desk
-    from deskapp.office import Office
-    from deskapp.storage.engine import open_engine
-
     _WORKER.append(Desk(open_engine(url), office=Office(*office)))
 
 
@@ -93,8 +89,6 @@ def _worker_range(bounds: tuple[int, int]) -> int:
 
 def recompute_range(desk: Desk, low: int, high: int) -> int:
     """Recompute the clocks of incidents ``low`` to ``high`` (ids); writes only changes."""
-    from deskapp.app.desk import CLOCK_FIELDS, clock_row_values, next_due_of
-
     incidents_table = cast(Table, Incident.__table__)
     clocks_table = cast(Table, ClockRow.__table__)
     book = desk.sla.book
@@ -140,7 +134,7 @@ def recompute_range(desk: Desk, low: int, high: int) -> int:
                 added.append(row)
             elif any(old[name] != values[name] for name in CLOCK_FIELDS):
                 changed.append({f"new_{k}": v for k, v in row.items()})
-        due = next_due_of(clocks) if incident.status in _OPEN else None
+        due = next_due(clocks) if incident.status in _OPEN else None
         if due != incident.next_due_at:
             next_dues.append({"key": incident.id, "due": due})
     if not (changed or added or cached or next_dues):

@@ -233,11 +233,10 @@ def compute_clocks(events: Sequence[Event], agreement: Agreement, site: Site,
     return clocks
 
 
-def next_due(states: Sequence[TargetState]) -> datetime | None:
-    """The earliest due time among targets still counting; paused and met ones wait."""
-    dues = [s.due for s in states
-            if s.due is not None and s.state in (ClockState.RUNNING, ClockState.BREACHED)
-            and s.clock.met_at is None]
+def next_due(clocks: Sequence[TargetClock]) -> datetime | None:
+    """The earliest due time among clocks still counting; pending, paused and met ones wait."""
+    dues = [c.due for c in clocks
+            if c.due is not None and c.met_at is None and c.paused_since is None]
     return min(dues, default=None)
 
 

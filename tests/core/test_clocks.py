@@ -175,12 +175,12 @@ def test_trap10_the_next_due_is_the_earliest_open_target(agreements, book) -> No
     events = [MAQSU_HIGH]
     states = clocks_at(events, agreements["maqsu"], NEW_YORK_SITE, book,
                        at("2026-12-11T16:00+08:00"))
-    assert next_due(states) == at("2026-12-12T10:00+08:00")
+    assert next_due([s.clock for s in states]) == at("2026-12-12T10:00+08:00")
     events.append(event(EventKind.RESPONSE_SENT, "2026-12-11T16:00+08:00"))
     states = clocks_at(events, agreements["maqsu"], NEW_YORK_SITE, book,
                        at("2026-12-11T16:30+08:00"))
     assert [s.state for s in states] == [ClockState.MET, ClockState.RUNNING]
-    assert next_due(states) == at("2026-12-14T13:30+08:00")
+    assert next_due([s.clock for s in states]) == at("2026-12-14T13:30+08:00")
 
 
 def test_magaya_every_customer_update_opens_a_response_cycle(agreements, book) -> None:
