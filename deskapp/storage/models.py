@@ -145,7 +145,7 @@ class Incident(Base):
 
     __tablename__ = "incidents"
     __table_args__ = (
-        Index("ix_incidents_queue", "is_open", "next_due_at"),
+        Index("ix_incidents_queue", "is_open", "next_due_at", "id"),
         Index("ix_incidents_status", "status"),
         Index("ix_incidents_vendor_id", "vendor_id"),
         Index("ix_incidents_assignee_id", "assignee_id"),

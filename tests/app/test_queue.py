@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from deskapp.app.desk import Desk
 from deskapp.app.queue import QueueFilter, View
@@ -132,3 +133,37 @@ def test_rows_carry_the_cached_clocks(queue: Queue) -> None:
     assert rows[queue.keys["paused"]].next_due_at is None
     paused = {c.metric: c.at(at(NOW)).state.value for c in rows[queue.keys["paused"]].clocks}
     assert paused == {"response": "met", "resolution": "paused"}
+
+
+def test_the_open_queue_is_read_from_its_index_in_order(queue: Queue) -> None:
+    """The soonest-due order comes from the queue index, not from sorting every open
+    incident (PostgreSQL is told to avoid sorts and scans, which it can only do when an
+    index gives the order)."""
+    desk = queue.desk
+    seen: list[tuple[str, Any]] = []
+
+    def record(connection: Any, cursor: Any, statement: str, parameters: Any,
+               context: Any, executemany: bool) -> None:
+        seen.append((statement, parameters))
+
+    event.listen(desk.engine, "before_cursor_execute", record)
+    try:
+        ids = desk.queue_ids(QueueFilter(View.ALL_OPEN), at(NOW))
+    finally:
+        event.remove(desk.engine, "before_cursor_execute", record)
+    [(statement, parameters)] = [s for s in seen if "FROM incidents" in s[0]]
+    with desk.engine.connect() as connection:
+        if desk.engine.dialect.name == "sqlite":
+            plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters))
+            assert "ix_incidents_queue" in plan
+            assert "TEMP B-TREE" not in plan
+        else:
+            connection.exec_driver_sql("SET enable_sort = off")
+            connection.exec_driver_sql("SET enable_seqscan = off")
+            connection.exec_driver_sql("SET enable_bitmapscan = off")
+            plan = " ".join(row[0] for row in connection.exec_driver_sql(
+                "EXPLAIN " + statement, parameters))
+            assert "ix_incidents_queue" in plan
+            assert "Sort" not in plan
+    assert ids == [row.id for row in desk.queue(QueueFilter(View.ALL_OPEN), at(NOW))]

@@ -86,23 +86,24 @@ def test_backup_copies_an_sqlite_database_into_one_file(tmp_path: Path) -> None:
 def test_an_older_sqlite_database_is_backed_up_before_migrating(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     engine = _fill(tmp_path / "desk.sqlite3")
+    shipped = head_revision()
     try:
         # A later deskapp: the shipped migrations plus one more.
         later = tmp_path / "db"
         shutil.copytree(migrations_dir(), later,
                         ignore=shutil.ignore_patterns("__pycache__"))
-        (later / "versions" / "0002_notes.py").write_text(
+        (later / "versions" / "9999_notes.py").write_text(
             '"""Notes."""\nimport sqlalchemy as sa\nfrom alembic import op\n\n'
-            'revision = "0002"\ndown_revision = "0001"\nbranch_labels = None\n'
+            f'revision = "9999"\ndown_revision = "{shipped}"\nbranch_labels = None\n'
             'depends_on = None\n\n\ndef upgrade():\n'
             '    with op.batch_alter_table("settings") as batch:\n'
             '        batch.add_column(sa.Column("note", sa.String(), nullable=True))\n\n\n'
             'def downgrade():\n    pass\n')
         monkeypatch.setattr(migrate, "migrations_dir", lambda: later)
         result = upgrade(engine, now=NOW)
-        assert (result.before, result.after) == ("0001", "0002")
-        assert result.backup == tmp_path / "desk.sqlite3.before-0001-20260504T030201Z.bak"
-        assert current_revision(engine) == "0002"
+        assert (result.before, result.after) == (shipped, "9999")
+        assert result.backup == tmp_path / f"desk.sqlite3.before-{shipped}-20260504T030201Z.bak"
+        assert current_revision(engine) == "9999"
         with engine.connect() as connection:
             assert connection.execute(text("SELECT key, note FROM settings")).all() == [
                 ("office", None)]
@@ -110,5 +111,25 @@ def test_an_older_sqlite_database_is_backed_up_before_migrating(
     finally:
         engine.dispose()
     with sqlite3.connect(result.backup) as copy:
-        assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [(shipped,)]
     copy.close()
+
+
+def test_a_first_schema_database_gains_the_queue_index_and_keeps_its_rows(
+        engine: Engine) -> None:
+    from alembic import command
+
+    config = migrate.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+    with session_factory(engine).begin() as session:
+        session.add(Setting(key="office_zone", value="America/New_York"))
+    result = upgrade(engine, now=NOW)
+    assert (result.before, result.after) == ("0001", head_revision())
+    with engine.connect() as connection:
+        indexes = {index["name"]: index["column_names"]
+                   for index in inspect(connection).get_indexes("incidents")}
+        assert indexes["ix_incidents_queue"] == ["is_open", "next_due_at", "id"]
+        assert connection.execute(text("SELECT key, value FROM settings")).all() == [
+            ("office_zone", "America/New_York")]
