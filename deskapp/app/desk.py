@@ -13,12 +13,22 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Engine, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Table,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, joinedload, selectinload, sessionmaker
+from sqlalchemy.orm import Session, aliased, joinedload, sessionmaker
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -229,20 +239,20 @@ class Desk:
         """An incident with its timeline and each target's state at ``now``."""
         with self._reading() as session:
             incident = self._load(session, key)
-            return self._view(session, incident, now or self.clock())
+            return self._view(session, incident, _timeline(session, incident.id),
+                              now or self.clock())
 
     def _load(self, session: Session, key: str, *, for_update: bool = False) -> Incident:
-        """The incident; ``for_update`` locks its row until the transaction ends (PostgreSQL;
+        """The incident with its vendor, product and assignee, without its timeline (see
+        ``_timeline``); ``for_update`` locks its row until the transaction ends (PostgreSQL;
         SQLite's BEGIN IMMEDIATE already serializes writers), so two workstations writing
         the same incident take turns instead of numbering their events alike."""
         number = parse_key(key)
-        # One query with the incident's one-to-one neighbours joined, one per collection.
-        # The collections are read after the row lock is held, not joined to the locking
+        # The timeline is read after the row lock is held, not joined to the locking
         # query: PostgreSQL would return a joined timeline from before the lock.
         query = (select(Incident).where(Incident.number == number)
                  .options(joinedload(Incident.vendor), joinedload(Incident.product),
-                          joinedload(Incident.assignee), selectinload(Incident.events),
-                          selectinload(Incident.clocks)))
+                          joinedload(Incident.assignee)))
         if for_update:
             query = query.with_for_update(of=Incident)
         incident = session.scalar(query)
@@ -250,12 +260,11 @@ class Desk:
             raise InputError(f"no incident {incident_key(number)}")
         return incident
 
-    def _view(self, session: Session, incident: Incident, now: datetime,
-              clocks: Sequence[TargetClock] | None = None) -> IncidentView:
+    def _view(self, session: Session, incident: Incident, events: Sequence[Event],
+              now: datetime, clocks: Sequence[TargetClock] | None = None) -> IncidentView:
         """The incident as people see it at ``now``; ``clocks`` from its whole timeline,
         when the caller has just computed them and no event lies after ``now``."""
         agreement = self._agreement(incident.agreement_version_id, session=session)
-        events = _events(incident)
         if clocks is not None and events[-1].at <= now:
             states = [clock.at(now) for clock in clocks]
         else:
@@ -294,14 +303,29 @@ class Desk:
     def queue_rows(self, ids: Sequence[int]) -> dict[int, QueueRow]:
         """The queue lines of these incidents, by id (for the rows a window shows)."""
         found: dict[int, QueueRow] = {}
+        assignee = aliased(User)
         with self._reading() as session:
+            connection = session.connection()  # plain rows: this runs as the agent scrolls
             for start in range(0, len(ids), 500):
-                query = (select(Incident).where(Incident.id.in_(ids[start:start + 500]))
-                         .options(joinedload(Incident.vendor), joinedload(Incident.product),
-                                  joinedload(Incident.assignee),
-                                  selectinload(Incident.clocks)))
-                for incident in session.scalars(query):
-                    found[incident.id] = self._queue_row(session, incident)
+                chunk = ids[start:start + 500]
+                clocks: dict[int, list[Any]] = {}
+                for row in connection.execute(select(
+                        _CLOCKS.c.incident_id, _CLOCKS.c.metric,
+                        *(_CLOCKS.c[name] for name in CLOCK_FIELDS[1:]))
+                        .where(_CLOCKS.c.incident_id.in_(chunk))):
+                    clocks.setdefault(row[0], []).append(row[1:])
+                for row in connection.execute(
+                        select(Incident.id, Incident.number, Incident.agreement_version_id,
+                               Incident.site_zone, Incident.site_country,
+                               Vendor.key.label("vendor"), Product.name.label("product"),
+                               Incident.severity, Incident.tier, Incident.status,
+                               assignee.name.label("assignee"), Incident.title,
+                               Incident.reported_at, Incident.next_due_at, Incident.version)
+                        .join(Vendor, Incident.vendor_id == Vendor.id)
+                        .join(Product, Incident.product_id == Product.id)
+                        .outerjoin(assignee, Incident.assignee_id == assignee.id)
+                        .where(Incident.id.in_(chunk))):
+                    found[row.id] = self._queue_row(session, row, clocks.get(row.id, ()))
         return found
 
     def queue_ids(self, wanted: QueueFilter | None = None, now: datetime | None = None
@@ -369,30 +393,27 @@ class Desk:
             query = query.limit(wanted.limit)
         with self._reading() as session:
             # Through Core: ORM rows for thousands of plain ids cost more than the query.
-            return list(session.connection().execute(query).scalars())
+            return list(session.connection().execute(query).scalars().all())
 
-    def _queue_row(self, session: Session, incident: Incident) -> QueueRow:
-        agreement = self._agreement(incident.agreement_version_id, session=session)
-        site = self._site(incident)
+    def _queue_row(self, session: Session, row: Any, stored: Sequence[Any]) -> QueueRow:
+        """A queue line from a row of ``queue_rows`` and the incident's cached clocks."""
+        agreement = self._agreement(row.agreement_version_id, session=session)
+        site = self.sla.site(row.site_zone, row.site_country)
         clocks = []
-        for row in incident.clocks:
+        for metric, *values in stored:
             try:
-                target = agreement.target(row.metric, incident.severity)
+                target = agreement.target(metric, row.severity)
             except InputError:
                 continue
             calendar = target_calendar(agreement, target, site, self.sla.book)
-            clocks.append(TargetClock(
-                row.metric, target, calendar, row.clock_start, row.due_at, row.warning_at,
-                row.met_at, row.paused_since, row.paused_seconds, row.cycles))
+            clocks.append(TargetClock(metric, target, calendar, *values))
         order = [m.key for m in agreement.metrics]
         clocks.sort(key=lambda c: order.index(c.metric) if c.metric in order else len(order))
         return QueueRow(
-            id=incident.id, key=incident_key(incident.number), vendor=incident.vendor.key,
-            product=incident.product.name, severity=incident.severity, tier=incident.tier,
-            status=Status(incident.status),
-            assignee=incident.assignee.name if incident.assignee else None,
-            title=incident.title, reported_at=incident.reported_at,
-            next_due_at=incident.next_due_at, version=incident.version, clocks=tuple(clocks))
+            id=row.id, key=incident_key(row.number), vendor=row.vendor, product=row.product,
+            severity=row.severity, tier=row.tier, status=Status(row.status),
+            assignee=row.assignee, title=row.title, reported_at=row.reported_at,
+            next_due_at=row.next_due_at, version=row.version, clocks=tuple(clocks))
 
     # ----- logging an incident ----------------------------------------------------------
 
@@ -459,17 +480,13 @@ class Desk:
             )
             session.add(incident)
             session.flush()
-            for seq, (kind, when, details) in enumerate(events, start=1):
-                session.add(IncidentEvent(incident_id=incident.id, seq=seq, kind=kind.value,
-                                          at=when, recorded_at=now, author=author,
-                                          data=details))
-            session.flush()
-            session.refresh(incident, ["events"])
-            self._refresh_clocks(session, incident, agreement)
-            session.flush()  # the view carries the version the clocks' update leaves
+            timeline = [Event(kind, when, author, details) for kind, when, details in events]
+            _append(session, incident.id, 0, timeline, now)
+            self._refresh_clocks(session, incident, agreement, timeline, {})
+            session.flush()  # its next due time: the view carries the version it leaves
             hints = intake_hints(agreement, severity, draft.channel, draft.category,
                                  filing_deadline, reported)
-            view = self._view(session, incident, max(now, documented or reported))
+            view = self._view(session, incident, timeline, max(now, documented or reported))
         return Changed(view, tuple(hints))
 
     # ----- changing an incident -----------------------------------------------------------
@@ -684,27 +701,25 @@ class Desk:
                 incident = self._load(session, key, for_update=True)
                 if expected_version is not None and incident.version != expected_version:
                     raise self._conflict(incident)
-                last = max(e.at for e in incident.events)
-                when = self._checked_at(at, now, last)
+                events, last_seq = _numbered_timeline(session, incident.id)
+                when = self._checked_at(at, now, events[-1].at)
                 agreement = self._agreement(incident.agreement_version_id, session=session)
                 steps = change(incident, agreement, when)
                 self._known_user(session, author)
-                seq = max(e.seq for e in incident.events)
-                for offset, (kind, details) in enumerate(steps, start=1):
-                    incident.events.append(IncidentEvent(
-                        seq=seq + offset, kind=kind.value, at=when, recorded_at=now,
-                        author=author, data=details))
+                added = [Event(kind, when, author, details) for kind, details in steps]
+                _append(session, incident.id, last_seq, added, now)
+                events += added
                 incident.updated_at = now
                 incident.updated_by = author
                 # Every write bumps the version, even one that only adds events at the
                 # same instant as the last write: a stale write must never pass the check.
                 flag_modified(incident, "updated_at")
                 incident.is_open = Status(incident.status).is_open
-                clocks = self._refresh_clocks(session, incident, agreement)
-                # One flush: the events, the clocks and the incident (its version once).
-                session.flush()
+                clocks = self._refresh_clocks(session, incident, agreement, events,
+                                              _stored_clocks(session, incident.id))
+                session.flush()  # the incident, checking and bumping its version
                 # Read at the event's time when that is a little ahead of this clock.
-                view = self._view(session, incident, max(now, when), clocks)
+                view = self._view(session, incident, events, max(now, when), clocks)
             self._users.add(author)
         except StaleDataError:
             with self._session() as session:
@@ -744,22 +759,26 @@ class Desk:
                 "; events are recorded in the order they happened")
         return at
 
-    def _refresh_clocks(self, session: Session, incident: Incident, agreement: Agreement
+    def _refresh_clocks(self, session: Session, incident: Incident, agreement: Agreement,
+                        events: Sequence[Event], stored: dict[str, dict[str, Any]]
                         ) -> list[TargetClock]:
-        """Recompute the incident's clocks from its timeline into its cached rows."""
-        clocks = compute_clocks(_events(incident), agreement, self._site(incident), self.sla.book)
-        rows = {row.metric: row for row in incident.clocks}
+        """Recompute the incident's clocks from its timeline; write those that differ from
+        the ``stored`` ones (by metric) to its cached rows."""
+        clocks = compute_clocks(events, agreement, self._site(incident), self.sla.book)
+        connection = session.connection()
         for clock in clocks:
             values = clock_row_values(clock)
-            row = rows.pop(clock.metric, None)
-            if row is None:
-                incident.clocks.append(ClockRow(metric=clock.metric, **values))
-            else:
-                for name, value in values.items():
-                    if getattr(row, name) != value:
-                        setattr(row, name, value)
-        for stale in rows.values():
-            incident.clocks.remove(stale)
+            old = stored.pop(clock.metric, None)
+            if old is None:
+                connection.execute(insert(_CLOCKS).values(
+                    incident_id=incident.id, metric=clock.metric, **values))
+            elif old != values:
+                connection.execute(update(_CLOCKS).where(
+                    _CLOCKS.c.incident_id == incident.id, _CLOCKS.c.metric == clock.metric
+                ).values(values))
+        for metric in stored:  # targets the severity no longer has
+            connection.execute(delete(_CLOCKS).where(
+                _CLOCKS.c.incident_id == incident.id, _CLOCKS.c.metric == metric))
         due = next_due(clocks) if Status(incident.status).is_open else None
         if incident.next_due_at != due:
             incident.next_due_at = due
@@ -777,17 +796,14 @@ class Desk:
     def cached_clocks(self, key: str) -> dict[str, dict[str, Any]]:
         """The clocks as stored for queries (to compare with a fresh computation)."""
         with self._reading() as session:
-            incident = self._load(session, key)
-            rows = session.scalars(select(ClockRow).where(ClockRow.incident_id == incident.id))
-            return {row.metric: {name: getattr(row, name) for name in CLOCK_FIELDS}
-                    for row in rows}
+            return _stored_clocks(session, self._load(session, key).id)
 
     def fresh_clocks(self, key: str) -> dict[str, dict[str, Any]]:
         with self._reading() as session:
             incident = self._load(session, key)
             agreement = self._agreement(incident.agreement_version_id, session=session)
-            clocks = compute_clocks(_events(incident), agreement, self._site(incident),
-                                    self.sla.book)
+            clocks = compute_clocks(_timeline(session, incident.id), agreement,
+                                    self._site(incident), self.sla.book)
         return {clock.metric: clock_row_values(clock) for clock in clocks}
 
 
@@ -820,9 +836,43 @@ def parse_key(key: str) -> int:
     return int(digits)
 
 
-def _events(incident: Incident) -> list[Event]:
-    rows = sorted(incident.events, key=lambda e: (e.at, e.seq))
-    return [Event(EventKind(e.kind), e.at, e.author, dict(e.data)) for e in rows]
+# An incident's timeline and cached clocks are read and written through Core: plain rows
+# for the few statements of a write cost a fraction of ORM objects and their unit of work.
+_EVENTS = cast(Table, IncidentEvent.__table__)
+_CLOCKS = cast(Table, ClockRow.__table__)
+
+
+def _timeline(session: Session, incident_id: int) -> list[Event]:
+    """The incident's events in the order they happened."""
+    return _numbered_timeline(session, incident_id)[0]
+
+
+def _numbered_timeline(session: Session, incident_id: int) -> tuple[list[Event], int]:
+    """The incident's events in the order they happened, and the last number given to one."""
+    rows = session.connection().execute(
+        select(IncidentEvent.seq, IncidentEvent.kind, IncidentEvent.at, IncidentEvent.author,
+               IncidentEvent.data)
+        .where(IncidentEvent.incident_id == incident_id)
+        .order_by(IncidentEvent.at, IncidentEvent.seq)).all()
+    return ([Event(EventKind(kind), at, author, data) for _, kind, at, author, data in rows],
+            max((row.seq for row in rows), default=0))
+
+
+def _append(session: Session, incident_id: int, last_seq: int, events: Sequence[Event],
+            recorded_at: datetime) -> None:
+    """Add ``events`` to the incident's timeline, numbered on from ``last_seq``."""
+    session.connection().execute(insert(_EVENTS), [
+        {"incident_id": incident_id, "seq": seq, "kind": event.kind.value, "at": event.at,
+         "recorded_at": recorded_at, "author": event.author, "data": event.data}
+        for seq, event in enumerate(events, start=last_seq + 1)])
+
+
+def _stored_clocks(session: Session, incident_id: int) -> dict[str, dict[str, Any]]:
+    """The incident's cached clocks, by metric."""
+    rows = session.connection().execute(
+        select(_CLOCKS.c.metric, *(_CLOCKS.c[name] for name in CLOCK_FIELDS))
+        .where(_CLOCKS.c.incident_id == incident_id))
+    return {metric: dict(zip(CLOCK_FIELDS, values, strict=True)) for metric, *values in rows}
 
 
 def _settings(session: Session) -> dict[str, str]:
