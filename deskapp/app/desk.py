@@ -813,7 +813,8 @@ _REQUIRED_TEXT = frozenset({"title", "description", "reporter", "contact", "chan
 CLOCK_FIELDS = ("state", "clock_start", "due_at", "warning_at", "met_at", "paused_since",
                 "paused_seconds", "cycles")
 def clock_row_values(clock: TargetClock) -> dict[str, Any]:
-    """What the cache keeps of a clock: everything but the reading at a given instant."""
+    """What the cache keeps of a clock (in the order of CLOCK_FIELDS): everything but the
+    reading at a given instant."""
     if clock.due is None:
         state = ClockState.PENDING
     elif clock.met_at is not None:
@@ -822,10 +823,9 @@ def clock_row_values(clock: TargetClock) -> dict[str, Any]:
         state = ClockState.PAUSED
     else:
         state = ClockState.RUNNING
-    return {"state": state.value, "clock_start": clock.clock_start, "due_at": clock.due,
-            "warning_at": clock.warning_at, "met_at": clock.met_at,
-            "paused_since": clock.paused_since, "paused_seconds": clock.paused_seconds,
-            "cycles": clock.cycles}
+    return dict(zip(CLOCK_FIELDS, (
+        state.value, clock.clock_start, clock.due, clock.warning_at, clock.met_at,
+        clock.paused_since, clock.paused_seconds, clock.cycles), strict=True))
 
 
 def parse_key(key: str) -> int:

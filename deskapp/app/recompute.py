@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 
 from deskapp.app.desk import CLOCK_FIELDS, Desk, clock_row_values
-from deskapp.core.clocks import compute_clocks, next_due
+from deskapp.core.clocks import CLOCK_EVENTS, compute_clocks, next_due
 from deskapp.core.lifecycle import Event, EventKind, Status
 from deskapp.office import Office
 from deskapp.storage.engine import open_engine
@@ -39,10 +39,9 @@ CHUNK = 5000
 PARALLEL_FROM = 20_000  # incidents; below this, starting processes costs more
 _KINDS = {kind.value: kind for kind in EventKind}
 _OPEN = {status.value for status in Status if status.is_open}
+_CLOCK_KINDS = sorted(kind.value for kind in CLOCK_EVENTS)
 _DETAILS = ("severity", "status", "due")  # the event details the clocks read
-_NOTHING = [None] * len(_DETAILS)
 _NO_DETAILS: dict[str, str] = {}
-_INSTANTS = {"clock_start", "due_at", "warning_at", "met_at", "paused_since"}
 
 
 def recompute_all(desk: Desk, progress: Callable[[int, int], None] | None = None,
@@ -98,25 +97,37 @@ def recompute_range(desk: Desk, low: int, high: int) -> int:
             Incident.site_country, Incident.status, Incident.next_due_at,
         ).where(Incident.id.between(low, high))).all()
         timelines: dict[int, list[Event]] = defaultdict(list)
-        # The database picks out the details the clocks read, so no JSON is decoded here.
+        # Only the events the clocks read, and the database picks out the details they
+        # read, so no JSON is decoded here.
         details = [IncidentEvent.data[name].as_string() for name in _DETAILS]
         events = (
-            select(IncidentEvent.incident_id, IncidentEvent.kind, IncidentEvent.at,
-                   IncidentEvent.author, *details)
-            .where(IncidentEvent.incident_id.between(low, high))
+            select(IncidentEvent.incident_id, IncidentEvent.kind, IncidentEvent.at, *details)
+            .where(IncidentEvent.incident_id.between(low, high),
+                   IncidentEvent.kind.in_(_CLOCK_KINDS))
             .order_by(IncidentEvent.incident_id, IncidentEvent.at, IncidentEvent.seq))
-        for incident_id, kind_text, at, author, *values in _raw_rows(session, events):
-            timelines[incident_id].append(Event(
-                _KINDS[kind_text], _instant(at), author,
-                {n: v for n, v in zip(_DETAILS, values, strict=True) if v is not None}
-                if values != _NOTHING else _NO_DETAILS))
-        cached: dict[tuple[int, str], dict[str, Any]] = {}
+        kinds, instant, no_details = _KINDS, _instant, _NO_DETAILS
+        for incident_id, kind, at, severity, status, due in _raw_rows(session, events):
+            if severity is None and status is None and due is None:
+                data = no_details
+            else:
+                data = {}
+                if severity is not None:
+                    data["severity"] = severity
+                if status is not None:
+                    data["status"] = status
+                if due is not None:
+                    data["due"] = due
+            timelines[incident_id].append(Event(kinds[kind], instant(at), "", data))
+        # Stored clocks as tuples in the order of CLOCK_FIELDS, compared as such below.
+        cached: dict[tuple[int, str], tuple[Any, ...]] = {}
         columns = [clocks_table.c[name] for name in ("incident_id", "metric", *CLOCK_FIELDS)]
-        for incident_id, metric, *stored in _raw_rows(session, select(*columns).where(
-                clocks_table.c.incident_id.between(low, high))):
-            cached[(incident_id, metric)] = {
-                name: _instant(value) if name in _INSTANTS and value is not None else value
-                for name, value in zip(CLOCK_FIELDS, stored, strict=True)}
+        for incident_id, metric, state, start, due, warning, met, since, paused, cycles in (
+                _raw_rows(session, select(*columns).where(
+                    clocks_table.c.incident_id.between(low, high)))):
+            cached[(incident_id, metric)] = (
+                state, start and instant(start), due and instant(due),
+                warning and instant(warning), met and instant(met),
+                since and instant(since), paused, cycles)
         agreements = {version: desk._agreement(version, session=session)
                       for version in {incident.agreement_version_id for incident in chunk}}
     changed: list[dict[str, Any]] = []
@@ -129,11 +140,12 @@ def recompute_range(desk: Desk, low: int, high: int) -> int:
         for clock in clocks:
             values = clock_row_values(clock)
             old = cached.pop((incident.id, clock.metric), None)
-            row = {"incident_id": incident.id, "metric": clock.metric, **values}
-            if old is None:
-                added.append(row)
-            elif any(old[name] != values[name] for name in CLOCK_FIELDS):
-                changed.append({f"new_{k}": v for k, v in row.items()})
+            if old is None or old != tuple(values.values()):
+                row = {"incident_id": incident.id, "metric": clock.metric, **values}
+                if old is None:
+                    added.append(row)
+                else:
+                    changed.append({f"new_{k}": v for k, v in row.items()})
         due = next_due(clocks) if incident.status in _OPEN else None
         if due != incident.next_due_at:
             next_dues.append({"key": incident.id, "due": due})

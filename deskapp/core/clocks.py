@@ -35,6 +35,12 @@ _MEETS = {
     "workaround": (EventKind.WORKAROUND_PROVIDED, EventKind.RESOLVED),
     "resolution": (EventKind.RESOLVED,),
 }
+# Every kind of event the clocks read. The others (comments, assignments, tier changes,
+# edited fields) leave every clock as it was, so a bulk recomputation need not read them.
+CLOCK_EVENTS = frozenset({
+    EventKind.CREATED, _STATUS_CHANGED, _SEVERITY_CHANGED, _DOCUMENTATION_COMPLETE,
+    _DUE_DATE_AGREED, _CUSTOMER_UPDATE, *_LEAVES_PAUSE,
+    *(kind for kinds in _MEETS.values() for kind in kinds)})
 
 
 @dataclass(frozen=True)

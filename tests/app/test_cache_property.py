@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from deskapp.app.desk import Desk
 from deskapp.app.queue import QueueFilter, View
+from deskapp.app.recompute import recompute_range
 from deskapp.core.clocks import TargetState
 from deskapp.core.errors import InputError
 from deskapp.core.lifecycle import ResolutionType, Status
@@ -137,6 +138,10 @@ def check(shared: Shared, key: str) -> None:
     # The queue's countdowns, read from the cache, show what the incident's view shows.
     now = shared.clock()
     assert [reading(c.at(now)) for c in rows[0].clocks] == [reading(s) for s in view.clocks]
+    # Recomputing in bulk, from only the kinds of event the clocks read, changes nothing.
+    recompute_range(desk, rows[0].id, rows[0].id)
+    assert desk.cached_clocks(key) == fresh
+    assert desk.queue_rows([rows[0].id])[rows[0].id].next_due_at == rows[0].next_due_at
     for clock in fresh.values():
         if clock["due_at"] is not None:
             assert clock["clock_start"] is not None and clock["paused_seconds"] >= 0

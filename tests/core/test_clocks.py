@@ -6,7 +6,14 @@ from datetime import datetime
 
 import pytest
 
-from deskapp.core.clocks import ClockState, TargetState, clocks_at, compute_clocks, next_due
+from deskapp.core.clocks import (
+    CLOCK_EVENTS,
+    ClockState,
+    TargetState,
+    clocks_at,
+    compute_clocks,
+    next_due,
+)
 from deskapp.core.lifecycle import Event, EventKind
 from deskapp.core.sla import CalendarBook, Site
 
@@ -239,3 +246,28 @@ def test_a_timeline_must_start_with_created(agreements, book) -> None:
     with pytest.raises(ValueError, match="created"):
         compute_clocks([status("2026-12-07T14:00+08:00", "in progress")], agreements["maqsu"],
                        NEW_YORK_SITE, book)
+
+
+def test_events_the_clocks_do_not_read_change_no_clock(agreements, book) -> None:
+    # Magaya severity 2, with every kind of event; comments, assignments, tier changes and
+    # edited fields (the kinds left out of CLOCK_EVENTS) can be dropped without effect.
+    events = [
+        created("2026-12-07T09:00-05:00", "2"),
+        event(EventKind.ASSIGNED, "2026-12-07T09:00-05:00", assignee="bob"),
+        event(EventKind.COMMENT, "2026-12-07T09:30-05:00", text="called back"),
+        status("2026-12-07T10:00-05:00", "waiting on customer"),
+        event(EventKind.TIER_CHANGED, "2026-12-07T11:00-05:00", tier="II(a)"),
+        event(EventKind.CUSTOMER_UPDATE, "2026-12-07T12:00-05:00", text="here it is"),
+        status("2026-12-07T12:00-05:00", "in progress"),
+        event(EventKind.FIELDS_CHANGED, "2026-12-07T12:30-05:00", title="Printing"),
+        event(EventKind.RESPONSE_SENT, "2026-12-07T13:00-05:00"),
+        event(EventKind.SEVERITY_CHANGED, "2026-12-07T14:00-05:00", severity="1"),
+        event(EventKind.WORKAROUND_PROVIDED, "2026-12-08T09:00-05:00"),
+    ]
+    assert {e.kind for e in events} - CLOCK_EVENTS == {
+        EventKind.ASSIGNED, EventKind.COMMENT, EventKind.TIER_CHANGED, EventKind.FIELDS_CHANGED}
+    read = [e for e in events if e.kind in CLOCK_EVENTS]
+    assert len(read) < len(events)
+    for now in ("2026-12-07T11:00-05:00", "2026-12-07T15:00-05:00", "2026-12-09T09:00-05:00"):
+        assert (clocks_at(events, agreements["magaya"], NEW_YORK_SITE, book, at(now))
+                == clocks_at(read, agreements["magaya"], NEW_YORK_SITE, book, at(now)))
