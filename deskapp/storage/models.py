@@ -21,6 +21,7 @@ from sqlalchemy import (
     event,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -78,8 +79,9 @@ def require_aware(value: datetime) -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # PostgreSQL keeps JSON as JSONB: binary, so reading one field does not parse the text.
     type_annotation_map: ClassVar[dict[Any, Any]] = {
-        datetime: UTCDateTime(), dict[str, str]: JSON()}
+        datetime: UTCDateTime(), dict[str, str]: JSON().with_variant(JSONB(), "postgresql")}
 
 
 class Vendor(Base):

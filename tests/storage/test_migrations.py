@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import JSON, Engine, inspect, text
+from sqlalchemy.dialects.postgresql import JSONB
 
 from deskapp.paths import migrations_dir
 from deskapp.storage import migrate
@@ -115,7 +116,7 @@ def test_an_older_sqlite_database_is_backed_up_before_migrating(
     copy.close()
 
 
-def test_a_first_schema_database_gains_the_queue_index_and_keeps_its_rows(
+def test_a_first_schema_database_is_upgraded_keeping_its_rows(
         engine: Engine) -> None:
     from alembic import command
 
@@ -131,5 +132,9 @@ def test_a_first_schema_database_gains_the_queue_index_and_keeps_its_rows(
         indexes = {index["name"]: index["column_names"]
                    for index in inspect(connection).get_indexes("incidents")}
         assert indexes["ix_incidents_queue"] == ["is_open", "next_due_at", "id"]
+        data = next(column for column in inspect(connection).get_columns("incident_events")
+                    if column["name"] == "data")
+        assert isinstance(data["type"], JSON)
+        assert isinstance(data["type"], JSONB) == (engine.dialect.name == "postgresql")
         assert connection.execute(text("SELECT key, value FROM settings")).all() == [
             ("office_zone", "America/New_York")]
