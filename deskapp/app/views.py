@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -88,3 +89,12 @@ class QueueRow:
 def incident_key(number: int) -> str:
     """The key people see and quote: INC-000123."""
     return f"INC-{number:06d}"
+
+
+_NOTES = ("reason", "text")  # what a person typed with an event
+
+
+def detail_items(data: Mapping[str, str]) -> list[tuple[str, str]]:
+    """An event's details in the order people read them, whichever order the database keeps
+    them in (PostgreSQL's JSONB keeps its own): the facts by name, then the typed note."""
+    return sorted(data.items(), key=lambda item: (item[0] in _NOTES, item[0]))

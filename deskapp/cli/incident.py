@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from deskapp.app.desk import Changed, ConflictError, Desk, default_author
 from deskapp.app.instants import parse_instant
 from deskapp.app.queue import QueueFilter, View
-from deskapp.app.views import IncidentDraft, IncidentView, QueueRow
+from deskapp.app.views import IncidentDraft, IncidentView, QueueRow, detail_items
 from deskapp.cli.policy import table
 from deskapp.core.agreement import Agreement, ClockStart
 from deskapp.core.agreement_file import CHANNELS
@@ -691,7 +691,7 @@ def incident_text(view: IncidentView, now: datetime, zone: ZoneInfo,
                  if rows else "  (none)")
     lines += ["", "Timeline"]
     for event in view.events:
-        details = "; ".join(f"{k}: {v}" for k, v in event.data.items())
+        details = "; ".join(f"{k}: {v}" for k, v in detail_items(event.data))
         lines.append(f"  {_local(event.at, zone)}  {event.author}  {event.kind.value}"
                      + (f"  ({details})" if details else ""))
     return "\n".join(lines)

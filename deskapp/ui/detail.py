@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskapp.app.views import IncidentView
+from deskapp.app.views import IncidentView, detail_items
 from deskapp.core.clocks import TargetState
 from deskapp.core.lifecycle import Event, EventKind
 from deskapp.ui.countdown import countdown, moment_text, tooltip
@@ -326,5 +326,5 @@ def event_details(event: Event) -> str:
     if kind is EventKind.REOPENED:
         return data.get("reason", "")
     if kind is EventKind.FIELDS_CHANGED:
-        return ", ".join(f"{name}: {value}" for name, value in data.items())
+        return ", ".join(f"{name}: {value}" for name, value in detail_items(data))
     return data.get("text", "")

@@ -13,6 +13,7 @@ import pytest
 
 from deskapp.app.desk import Desk
 from deskapp.app.queue import QueueFilter, View
+from deskapp.app.views import detail_items
 from deskapp.core.clocks import ClockState
 from deskapp.core.errors import InputError
 from deskapp.core.lifecycle import EventKind, ResolutionType, Status
@@ -241,3 +242,19 @@ def test_a_desk_reply_while_new_acknowledges_and_a_vendor_reply_counts(
     assert response.due == at("2026-12-03T09:00-05:00")
     [row] = desk.queue()
     assert row.next_due_at == at("2026-12-03T09:00-05:00")
+
+
+def test_event_details_read_the_same_from_every_database(desk: Desk, clock: Clock) -> None:
+    # PostgreSQL keeps details in its own key order; people read the facts by name, then
+    # the note they typed, on either database.
+    clock.set("2026-12-07T10:00-05:00")
+    key = desk.log(draft("acelynk", "major"), author="ana").incident.key
+    desk.change_severity(key, "critical", "Whole warehouse down", author="ana")
+    desk.pause(key, "Asked for the log files", author="ana")
+    desk.update_fields(key, title="Scanner down", vendor_ref="ACE-9", author="ana")
+    events = desk.show(key).events
+    assert [detail_items(e.data) for e in events[1:]] == [
+        [("from", "major"), ("severity", "critical"), ("reason", "Whole warehouse down")],
+        [("status", "waiting on customer"), ("text", "Asked for the log files")],
+        [("title", "Scanner down"), ("vendor_ref", "ACE-9")],
+    ]
