@@ -1,14 +1,16 @@
 """Recomputing every cached clock from the timelines, in bulk.
 
-Reads rows with SQLAlchemy Core (no ORM objects), decodes only the event details the
-clocks use, and writes back only the clocks and next due times that changed. Cached
-clocks are derived data, so refreshing them does not bump an incident's version.
+Reads rows with SQLAlchemy Core (no ORM objects), only the kinds of event the clocks read
+and only the details they read, and writes back only the clocks and next due times that
+changed. Cached clocks are derived data, so refreshing them does not bump an incident's
+version.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -45,7 +47,7 @@ _NO_DETAILS: dict[str, str] = {}
 
 
 def recompute_all(desk: Desk, progress: Callable[[int, int], None] | None = None,
-                  workers: int | None = None) -> int:
+                  workers: int | None = None, chunk: int = CHUNK) -> int:
     """Recompute every incident's cached clocks; returns how many incidents were read.
 
     Large databases are shared out in ranges of incidents to one process per core (the
@@ -53,7 +55,7 @@ def recompute_all(desk: Desk, progress: Callable[[int, int], None] | None = None
     """
     with desk._reading() as session:
         ids = list(session.scalars(select(Incident.id).order_by(Incident.id)))
-    ranges = [(ids[i], ids[min(i + CHUNK, len(ids)) - 1]) for i in range(0, len(ids), CHUNK)]
+    ranges = [(ids[i], ids[min(i + chunk, len(ids)) - 1]) for i in range(0, len(ids), chunk)]
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(ids) >= PARALLEL_FROM else 1
     done = 0
@@ -65,8 +67,7 @@ def recompute_all(desk: Desk, progress: Callable[[int, int], None] | None = None
         return done
     url = desk.engine.url.render_as_string(hide_password=False)
     office = (desk.office.zone, desk.office.country)
-    context = multiprocessing.get_context("spawn")  # never fork a process running Qt
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+    with ProcessPoolExecutor(workers, mp_context=_start_method(), initializer=_start_worker,
                              initargs=(url, office)) as pool:
         for count in pool.map(_worker_range, ranges):
             done += count
@@ -76,6 +77,17 @@ def recompute_all(desk: Desk, progress: Callable[[int, int], None] | None = None
 
 
 _WORKER: list[Desk] = []
+
+
+def _start_method() -> multiprocessing.context.BaseContext:
+    """Fork, so workers start with everything already imported, unless this process runs
+    Qt (the window), which must never be forked: its workers start afresh.
+
+    A forked worker opens its own engine and never uses the connections it inherited.
+    """
+    if "fork" in multiprocessing.get_all_start_methods() and "PySide6.QtCore" not in sys.modules:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 def _start_worker(url: str, office: tuple[str, str | None]) -> None:
@@ -117,6 +129,7 @@ def recompute_range(desk: Desk, low: int, high: int) -> int:
                     data["status"] = status
                 if due is not None:
                     data["due"] = due
+            # No author: the clocks never read who did what.
             timelines[incident_id].append(Event(kinds[kind], instant(at), "", data))
         # Stored clocks as tuples in the order of CLOCK_FIELDS, compared as such below.
         cached: dict[tuple[int, str], tuple[Any, ...]] = {}

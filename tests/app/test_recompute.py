@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import update
 
+from deskapp.app import recompute
 from deskapp.app.demo import fill
 from deskapp.app.desk import Desk
 from deskapp.office import Office
@@ -17,8 +19,12 @@ from deskapp.storage.models import TargetClock as ClockRow
 END = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_recompute_repairs_a_damaged_cache(tmp_path: Path, workers: int) -> None:
+@pytest.mark.parametrize(("workers", "start"), [(1, None), (2, "fork"), (2, "spawn")])
+def test_recompute_repairs_a_damaged_cache(tmp_path: Path, workers: int, start: str | None,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    if start is not None:  # forked from a process without Qt, else started afresh
+        monkeypatch.setattr(recompute, "_start_method",
+                            lambda: multiprocessing.get_context(start))
     desk = Desk.open(str(tmp_path / "desk.sqlite3"), office=Office("America/New_York", "US"),
                      clock=lambda: END)
     try:
@@ -30,7 +36,8 @@ def test_recompute_repairs_a_damaged_cache(tmp_path: Path, workers: int) -> None
             session.execute(update(Incident).values(next_due_at=None))
         assert all(desk.cached_clocks(key) != expected[key] for key in keys
                    if any(c["due_at"] for c in expected[key].values()))
-        assert desk.recompute_all(workers=workers) == 120
+        # In ranges of 50 incidents, so two workers share three ranges.
+        assert recompute.recompute_all(desk, workers=workers, chunk=50) == 120
         assert {key: desk.cached_clocks(key) for key in keys} == expected
         # The queue order comes back too: soonest next due first.
         dues = [row.next_due_at for row in desk.queue() if row.next_due_at is not None]
