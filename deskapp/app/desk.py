@@ -19,6 +19,7 @@ from sqlalchemy import (
     ColumnElement,
     Engine,
     Table,
+    bindparam,
     delete,
     func,
     insert,
@@ -248,14 +249,7 @@ class Desk:
         SQLite's BEGIN IMMEDIATE already serializes writers), so two workstations writing
         the same incident take turns instead of numbering their events alike."""
         number = parse_key(key)
-        # The timeline is read after the row lock is held, not joined to the locking
-        # query: PostgreSQL would return a joined timeline from before the lock.
-        query = (select(Incident).where(Incident.number == number)
-                 .options(joinedload(Incident.vendor), joinedload(Incident.product),
-                          joinedload(Incident.assignee)))
-        if for_update:
-            query = query.with_for_update(of=Incident)
-        incident = session.scalar(query)
+        incident = session.scalar(_LOCKING_LOAD if for_update else _LOAD, {"number": number})
         if incident is None:
             raise InputError(f"no incident {incident_key(number)}")
         return incident
@@ -840,6 +834,20 @@ def parse_key(key: str) -> int:
 # for the few statements of a write cost a fraction of ORM objects and their unit of work.
 _EVENTS = cast(Table, IncidentEvent.__table__)
 _CLOCKS = cast(Table, ClockRow.__table__)
+# Statements of every write, built once (building one costs more than running it here).
+# The timeline is read after the row lock is held, not joined to the locking query:
+# PostgreSQL would return a joined timeline from before the lock.
+_LOAD = (select(Incident).where(Incident.number == bindparam("number"))
+         .options(joinedload(Incident.vendor), joinedload(Incident.product),
+                  joinedload(Incident.assignee)))
+_LOCKING_LOAD = _LOAD.with_for_update(of=Incident)
+_TIMELINE = (
+    select(IncidentEvent.seq, IncidentEvent.kind, IncidentEvent.at, IncidentEvent.author,
+           IncidentEvent.data)
+    .where(IncidentEvent.incident_id == bindparam("incident"))
+    .order_by(IncidentEvent.at, IncidentEvent.seq))
+_STORED_CLOCKS = (select(_CLOCKS.c.metric, *(_CLOCKS.c[name] for name in CLOCK_FIELDS))
+                  .where(_CLOCKS.c.incident_id == bindparam("incident")))
 
 
 def _timeline(session: Session, incident_id: int) -> list[Event]:
@@ -849,11 +857,7 @@ def _timeline(session: Session, incident_id: int) -> list[Event]:
 
 def _numbered_timeline(session: Session, incident_id: int) -> tuple[list[Event], int]:
     """The incident's events in the order they happened, and the last number given to one."""
-    rows = session.connection().execute(
-        select(IncidentEvent.seq, IncidentEvent.kind, IncidentEvent.at, IncidentEvent.author,
-               IncidentEvent.data)
-        .where(IncidentEvent.incident_id == incident_id)
-        .order_by(IncidentEvent.at, IncidentEvent.seq)).all()
+    rows = session.connection().execute(_TIMELINE, {"incident": incident_id}).all()
     return ([Event(EventKind(kind), at, author, data) for _, kind, at, author, data in rows],
             max((row.seq for row in rows), default=0))
 
@@ -869,9 +873,7 @@ def _append(session: Session, incident_id: int, last_seq: int, events: Sequence[
 
 def _stored_clocks(session: Session, incident_id: int) -> dict[str, dict[str, Any]]:
     """The incident's cached clocks, by metric."""
-    rows = session.connection().execute(
-        select(_CLOCKS.c.metric, *(_CLOCKS.c[name] for name in CLOCK_FIELDS))
-        .where(_CLOCKS.c.incident_id == incident_id))
+    rows = session.connection().execute(_STORED_CLOCKS, {"incident": incident_id})
     return {metric: dict(zip(CLOCK_FIELDS, values, strict=True)) for metric, *values in rows}
 
 
