@@ -527,7 +527,7 @@ class Desk:
             user = _user(session, assignee)
             if incident.assignee_id == user.id:
                 raise InputError(f"{key} is already assigned to {user.name}")
-            incident.assignee_id = user.id
+            incident.assignee = user  # the relationship, so the view names the new assignee
             return [(EventKind.ASSIGNED, {"assignee": user.name})]
         return self._write(key, change, **how)
 

@@ -258,3 +258,12 @@ def test_event_details_read_the_same_from_every_database(desk: Desk, clock: Cloc
         [("status", "waiting on customer"), ("text", "Asked for the log files")],
         [("title", "Scanner down"), ("vendor_ref", "ACE-9")],
     ]
+
+
+def test_an_assignment_names_the_new_assignee_at_once(desk: Desk, clock: Clock) -> None:
+    clock.set("2026-12-07T10:00-05:00")
+    key = desk.log(draft("acelynk", "major"), author="ana").incident.key
+    assert desk.assign(key, "bob", author="ana").incident.assignee == "bob"
+    assert desk.assign(key, "cy", author="ana").incident.assignee == "cy"
+    assert desk.show(key).assignee == "cy"
+    assert [row.assignee for row in desk.queue(QueueFilter(text=key))] == ["cy"]
