@@ -181,7 +181,7 @@ def register(commands: Any) -> None:
         parser.add_argument("key", metavar="KEY")
         parser.add_argument("--note", metavar="TEXT", default="")
         _write_options(parser)
-        parser.set_defaults(handler=_SIMPLE[name])
+        parser.set_defaults(handler=run_noted, noted_action=name)
 
     respond = actions.add_parser("respond", help="a response to the customer, or the vendor's")
     respond.add_argument("key", metavar="KEY")
@@ -315,23 +315,11 @@ def run_assign(args: argparse.Namespace) -> int:
         return _done(desk.assign(args.key, args.assignee, **_how(desk, args)))
 
 
-def run_pause(args: argparse.Namespace) -> int:
+def run_noted(args: argparse.Namespace) -> int:
+    """pause, resume or close: the desk's method of that name, with the agent's note."""
     with open_desk(args) as desk:
-        return _done(desk.pause(args.key, args.note, **_how(desk, args)))
-
-
-def run_resume(args: argparse.Namespace) -> int:
-    with open_desk(args) as desk:
-        return _done(desk.resume(args.key, args.note, **_how(desk, args)))
-
-
-def run_close(args: argparse.Namespace) -> int:
-    with open_desk(args) as desk:
-        return _done(desk.close(args.key, args.note, **_how(desk, args)))
-
-
-_SIMPLE: dict[str, Callable[[argparse.Namespace], int]] = {
-    "pause": run_pause, "resume": run_resume, "close": run_close}
+        action = getattr(desk, args.noted_action)
+        return _done(action(args.key, args.note, **_how(desk, args)))
 
 
 def run_respond(args: argparse.Namespace) -> int:

@@ -10,7 +10,14 @@ from enum import StrEnum
 from deskapp.core.agreement import Agreement, ClockStart, Target, Unit
 from deskapp.core.calendar import Calendar
 from deskapp.core.lifecycle import Event, EventKind, Status
-from deskapp.core.sla import CalendarBook, Site, add_target_time, target_calendar, time_left
+from deskapp.core.sla import (
+    CalendarBook,
+    Site,
+    add_target_time,
+    target_calendar,
+    target_time_between,
+    time_left,
+)
 
 
 class ClockState(StrEnum):
@@ -92,7 +99,7 @@ class TargetClock:
         return self.warning_at is not None and now >= self.warning_at
 
     def _span(self, start: datetime, end: datetime) -> float:
-        return _span(self.target, self.calendar, start, end)
+        return target_time_between(self.target, self.calendar, start, end)
 
 
 @dataclass(frozen=True)
@@ -109,13 +116,6 @@ class TargetState:
     @property
     def metric(self) -> str:
         return self.clock.metric
-
-
-def _span(target: Target, calendar: Calendar, start: datetime, end: datetime) -> float:
-    """How much of the target's time passes from ``start`` to ``end``."""
-    if target.unit is Unit.CALENDAR_HOURS:
-        return (end - start).total_seconds()
-    return calendar.business_seconds_between(start, end)
 
 
 def _warning_time(target: Target, calendar: Calendar, start: datetime, after: float
@@ -302,7 +302,8 @@ def _clock(target: Target, timeline: Timeline, agreement: Agreement, site: Site,
             if pause_end is None:
                 paused_since = pause_start
                 break
-            paused_seconds += _span(target, calendar, pause_start, pause_end)
+            paused_seconds += target_time_between(target, calendar, pause_start,
+                                                  pause_end)
             due = _add(target, calendar, unpaused_due, paused_seconds)
     warning_at = (
         _add(target, calendar, warning_unpaused, paused_seconds)

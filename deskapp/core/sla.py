@@ -130,10 +130,16 @@ class DueTime:
         return self.calendar.holiday_data_warning(self.start, self.due)
 
 
-def time_left(target: Target, calendar: Calendar, due: datetime, now: datetime) -> float:
+def target_time_between(target: Target, calendar: Calendar, start: datetime, end: datetime
+                        ) -> float:
+    """How much of the target's time passes from ``start`` to ``end`` (negative if earlier)."""
     if target.unit is Unit.CALENDAR_HOURS:
-        return (due - now).total_seconds()
-    return calendar.business_seconds_between(now, due)
+        return (end - start).total_seconds()
+    return calendar.business_seconds_between(start, end)
+
+
+def time_left(target: Target, calendar: Calendar, due: datetime, now: datetime) -> float:
+    return target_time_between(target, calendar, now, due)
 
 
 def add_target_time(target: Target, calendar: Calendar, start: datetime, amount: float
