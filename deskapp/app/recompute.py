@@ -195,14 +195,15 @@ def _raw_rows(session: Session, statement: ClauseElement) -> Any:
                                 compile_kwargs={"literal_binds": True}))
     cursor = session.connection().connection.cursor()
     cursor.execute(sql)
-    return cursor
+    return cursor.fetchall()  # in one go: psycopg fetches row by row when iterated
 
 
 def _instant(value: str | datetime) -> datetime:
-    """An event's time as read raw: SQLite's UTC text, or the driver's aware datetime.
+    """An event's time as read raw: SQLite's UTC text, or the driver's aware datetime
+    (in UTC already: see ``open_engine``).
 
     Parsed here rather than by the column type, which is several times slower per row.
     """
     if isinstance(value, str):
         return datetime.fromisoformat(value + "+00:00")  # a sixth of the cost of .replace
-    return value.astimezone(UTC)
+    return value if value.tzinfo is UTC else value.astimezone(UTC)

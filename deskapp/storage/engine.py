@@ -74,12 +74,27 @@ def open_engine(url: str | URL, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> En
         _set_up_sqlite(engine, busy_timeout_ms)
         return engine
     try:
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
     except ModuleNotFoundError as exc:
         raise InputError(
             f"the PostgreSQL driver {exc.name} is not installed; deskapp uses psycopg 3 "
             "(postgresql:// URLs), which comes with pip install 'deskapp[postgres]'"
         ) from exc
+    _set_up_postgresql(engine)
+    return engine
+
+
+def _set_up_postgresql(engine: Engine) -> None:
+    # Sessions in UTC, whatever the server's own zone: instants then come back from the
+    # driver already in UTC (no conversion per row, for a million rows in a recomputation).
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        try:
+            dbapi_connection.execute("SET TIME ZONE 'UTC'")
+        finally:
+            dbapi_connection.autocommit = autocommit
 
 
 def _set_up_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

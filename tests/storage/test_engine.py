@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from deskapp.core.errors import InputError
 from deskapp.storage.engine import (
@@ -80,3 +81,25 @@ def _record(engine: Engine, statements: list[str]) -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def _seen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
         statements.append(statement)
+
+
+@pytest.mark.slow
+def test_postgresql_sessions_run_in_utc_whatever_the_servers_zone(pg_url: str) -> None:
+    from datetime import UTC
+
+    from tests.pg import _admin
+
+    with _admin(pg_url) as admin:
+        admin.execute(f"ALTER DATABASE {make_url(pg_url).database} SET timezone TO 'Asia/Tokyo'")
+    engine = open_engine(pg_url)
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SHOW TIME ZONE").scalar_one() == "UTC"
+            # The driver's own instants come back in UTC (recomputation reads them raw).
+            cursor = connection.connection.cursor()
+            cursor.execute("SELECT timestamptz '2026-03-02 09:00+09'")
+            instant = cursor.fetchone()[0]
+        assert instant.tzinfo is UTC
+        assert instant.hour == 0
+    finally:
+        engine.dispose()
