@@ -17,6 +17,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Engine,
     Table,
     bindparam,
@@ -29,11 +30,10 @@ from sqlalchemy import (
 )
 from sqlalchemy import text as sql_text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, aliased, joinedload, sessionmaker
-from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from deskapp.app.queue import QueueFilter, View
+from deskapp.app.record import INCIDENTS, IncidentRecord, read_record, write_record
 from deskapp.app.sla import SlaService, shipped_agreements
 from deskapp.app.views import IncidentDraft, IncidentView, QueueRow, incident_key
 from deskapp.core.agreement import Agreement, ClockStart
@@ -74,6 +74,10 @@ CLOCK_TOLERANCE = timedelta(minutes=2)
 
 class ConflictError(InputError):
     """The incident changed on another workstation since it was read."""
+
+
+class _Stale(Exception):
+    """A write found the incident's row changed since it was read."""
 
 
 def default_author() -> str:
@@ -243,18 +247,19 @@ class Desk:
             return self._view(session, incident, _timeline(session, incident.id),
                               now or self.clock())
 
-    def _load(self, session: Session, key: str, *, for_update: bool = False) -> Incident:
-        """The incident with its vendor, product and assignee, without its timeline (see
-        ``_timeline``); ``for_update`` locks its row until the transaction ends (PostgreSQL;
-        SQLite's BEGIN IMMEDIATE already serializes writers), so two workstations writing
-        the same incident take turns instead of numbering their events alike."""
+    def _load(self, session: Session, key: str, *, for_update: bool = False
+              ) -> IncidentRecord:
+        """The incident with the names of its vendor, product and assignee, without its
+        timeline (see ``_timeline``); ``for_update`` locks its row until the transaction
+        ends, so two workstations writing the same incident take turns instead of
+        numbering their events alike."""
         number = parse_key(key)
-        incident = session.scalar(_LOCKING_LOAD if for_update else _LOAD, {"number": number})
+        incident = read_record(session.connection(), number, lock=for_update)
         if incident is None:
             raise InputError(f"no incident {incident_key(number)}")
         return incident
 
-    def _view(self, session: Session, incident: Incident, events: Sequence[Event],
+    def _view(self, session: Session, incident: IncidentRecord, events: Sequence[Event],
               now: datetime, clocks: Sequence[TargetClock] | None = None) -> IncidentView:
         """The incident as people see it at ``now``; ``clocks`` from its whole timeline,
         when the caller has just computed them and no event lies after ``now``."""
@@ -265,12 +270,12 @@ class Desk:
             states = clocks_at(events, agreement, self._site(incident), self.sla.book, now)
         return IncidentView(
             key=incident_key(incident.number), number=incident.number, version=incident.version,
-            vendor=incident.vendor.key, vendor_name=incident.vendor.name,
-            product=incident.product.name, title=incident.title,
+            vendor=incident.vendor_key, vendor_name=incident.vendor_name,
+            product=incident.product_name, title=incident.title,
             description=incident.description, reporter=incident.reporter,
             contact=incident.contact, channel=incident.channel, severity=incident.severity,
             tier=incident.tier, status=Status(incident.status),
-            assignee=incident.assignee.name if incident.assignee else None,
+            assignee=incident.assignee_name,
             site_zone=incident.site_zone, site_country=incident.site_country,
             vendor_ref=incident.vendor_ref, category=incident.category,
             filing_deadline=incident.filing_deadline, agreed_due=incident.agreed_due,
@@ -282,7 +287,7 @@ class Desk:
                       if Status(incident.status).is_open else ()),
         )
 
-    def _site(self, incident: Incident) -> Site:
+    def _site(self, incident: IncidentRecord) -> Site:
         return self.sla.site(incident.site_zone, incident.site_country)
 
     # ----- the queue --------------------------------------------------------------------
@@ -459,7 +464,9 @@ class Desk:
                 events.append((EventKind.ASSIGNED, reported, {"assignee": assignee.name}))
             _user(session, author)
             number = (session.scalar(select(func.max(Incident.number))) or 0) + 1
-            incident = Incident(
+            timeline = [Event(kind, when, author, details) for kind, when, details in events]
+            clocks = compute_clocks(timeline, agreement, site, self.sla.book)
+            values: dict[str, Any] = dict(
                 number=number, vendor_id=vendor.id, product_id=product.id,
                 agreement_version_id=version.id, title=draft.title.strip(),
                 description=draft.description, reporter=draft.reporter, contact=draft.contact,
@@ -470,14 +477,16 @@ class Desk:
                 filing_deadline=filing_deadline, agreed_due=None, resolution_type=None,
                 documentation_complete_at=documented,
                 reported_at=reported, created_at=now, updated_at=now, updated_by=author,
-                version=1, next_due_at=None, is_open=True,
+                version=1, next_due_at=next_due(clocks), is_open=True,
             )
-            session.add(incident)
-            session.flush()
-            timeline = [Event(kind, when, author, details) for kind, when, details in events]
-            _append(session, incident.id, 0, timeline, now)
-            self._refresh_clocks(session, incident, agreement, timeline, {})
-            session.flush()  # its next due time: the view carries the version it leaves
+            connection = session.connection()
+            incident_id = connection.execute(
+                insert(INCIDENTS).returning(INCIDENTS.c.id), values).scalar_one()
+            incident = IncidentRecord(
+                id=incident_id, **values, vendor_key=vendor.key, vendor_name=vendor.name,
+                product_name=product.name, assignee_name=assignee.name if assignee else None)
+            _append(session, incident_id, 0, timeline, now)
+            _store_clocks(connection, incident_id, clocks, {})
             hints = intake_hints(agreement, severity, draft.channel, draft.category,
                                  filing_deadline, reported)
             view = self._view(session, incident, timeline, max(now, documented or reported))
@@ -486,7 +495,7 @@ class Desk:
     # ----- changing an incident -----------------------------------------------------------
 
     def change_severity(self, key: str, severity: str, reason: str, **how: Any) -> Changed:
-        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
             new = agreement.severity(severity).key
             if new == incident.severity:
                 raise InputError(f"{key} is already severity {new}")
@@ -498,7 +507,7 @@ class Desk:
 
     def change_tier(self, key: str, tier: str | None, **how: Any) -> Changed:
         """To ``tier``; None: the next tier of the agreement the incident is pinned to."""
-        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
             order = [t.key for t in agreement.tiers]
             if tier is None:
                 # Decided on the incident as this write finds it, so two agents escalating
@@ -522,20 +531,19 @@ class Desk:
         return self.change_tier(key, tier, **how)
 
     def assign(self, key: str, assignee: str, **how: Any) -> Changed:
-        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
-            session = _session_of(incident)
-            user = _user(session, assignee)
-            if incident.assignee_id == user.id:
-                raise InputError(f"{key} is already assigned to {user.name}")
-            incident.assignee = user  # the relationship, so the view names the new assignee
-            return [(EventKind.ASSIGNED, {"assignee": user.name})]
+        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
+            name = _person(assignee)
+            if incident.assignee_name == name:
+                raise InputError(f"{key} is already assigned to {name}")
+            incident.assignee_name = name  # the write finds, or adds, this person
+            return [(EventKind.ASSIGNED, {"assignee": name})]
         return self._write(key, change, **how)
 
     def set_status(self, key: str, status: Status, note: str = "", **how: Any) -> Changed:
         if status in (Status.RESOLVED, Status.CLOSED, Status.WORKAROUND_PROVIDED):
             raise InputError(f"use resolve, close or workaround to make an incident {status}")
 
-        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
             check_move(Status(incident.status), status)
             incident.status = status.value
             return [(EventKind.STATUS_CHANGED, _with_text({"status": status.value}, note))]
@@ -546,7 +554,7 @@ class Desk:
         return self.set_status(key, Status.WAITING_ON_CUSTOMER, note, **how)
 
     def resume(self, key: str, note: str = "", **how: Any) -> Changed:
-        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
             if incident.status != Status.WAITING_ON_CUSTOMER.value:
                 raise InputError(f"{key} is not paused (it is {incident.status})")
             incident.status = Status.IN_PROGRESS.value
@@ -556,7 +564,7 @@ class Desk:
 
     def customer_update(self, key: str, text: str, **how: Any) -> Changed:
         """The customer wrote or called; a desk waiting on them starts working again."""
-        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
             _check_open(key, incident)
             _check_text("text", text, "a customer update needs its text")
             steps: list[Step] = [(EventKind.CUSTOMER_UPDATE, {"text": text.strip()})]
@@ -570,7 +578,7 @@ class Desk:
                 **how: Any) -> Changed:
         kind = EventKind.VENDOR_RESPONSE if from_vendor else EventKind.RESPONSE_SENT
 
-        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
             _check_open(key, incident)
             steps: list[Step] = [(kind, _with_text({}, text))]
             if incident.status == Status.NEW.value:
@@ -580,7 +588,7 @@ class Desk:
         return self._write(key, change, **how)
 
     def provide_workaround(self, key: str, text: str = "", **how: Any) -> Changed:
-        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
             check_move(Status(incident.status), Status.WORKAROUND_PROVIDED)
             incident.status = Status.WORKAROUND_PROVIDED.value
             return [(EventKind.WORKAROUND_PROVIDED, _with_text({}, text))]
@@ -588,7 +596,7 @@ class Desk:
 
     def resolve(self, key: str, resolution: ResolutionType, text: str = "",
                 **how: Any) -> Changed:
-        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
             check_move(Status(incident.status), Status.RESOLVED)
             incident.status = Status.RESOLVED.value
             incident.resolution_type = resolution.value
@@ -596,14 +604,14 @@ class Desk:
         return self._write(key, change, **how)
 
     def close(self, key: str, note: str = "", **how: Any) -> Changed:
-        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
             check_move(Status(incident.status), Status.CLOSED)
             incident.status = Status.CLOSED.value
             return [(EventKind.CLOSED, _with_text({}, note))]
         return self._write(key, change, **how)
 
     def reopen(self, key: str, reason: str, **how: Any) -> Changed:
-        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
             check_reopen(Status(incident.status))
             _check_text("reason", reason, "reopening needs a reason")
             incident.status = Status.IN_PROGRESS.value
@@ -612,14 +620,14 @@ class Desk:
         return self._write(key, change, **how)
 
     def comment(self, key: str, text: str, **how: Any) -> Changed:
-        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
             _check_text("text", text, "a comment needs its text")
             return [(EventKind.COMMENT, {"text": text.strip()})]
         return self._write(key, change, **how)
 
     def documentation_complete(self, key: str, **how: Any) -> Changed:
         """The report and all documentation are in: clocks that wait for it start."""
-        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
             if not any(m.clock_start is ClockStart.DOCUMENTATION_COMPLETE
                        for m in agreement.metrics):
                 raise InputError(f"{agreement.name}'s clocks do not wait for documentation")
@@ -631,7 +639,7 @@ class Desk:
 
     def agree_due_date(self, key: str, due: datetime, **how: Any) -> Changed:
         """Fix the due date of a target the agreement leaves to be agreed per incident."""
-        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
             _check_open(key, incident)
             if not any(t.agreed_per_incident for t in agreement.targets_for(incident.severity)):
                 raise InputError(
@@ -656,7 +664,7 @@ class Desk:
         if "filing_deadline" in fields:
             fields["filing_deadline"] = _instant("filing deadline", fields["filing_deadline"])
 
-        def change(incident: Incident, agreement: Agreement, when: datetime) -> list[Step]:
+        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
             if "title" in fields:
                 _check_text("title", fields["title"])
             if "channel" in fields:
@@ -685,7 +693,8 @@ class Desk:
 
     # ----- the write path -----------------------------------------------------------------
 
-    def _write(self, key: str, change: Callable[[Incident, Agreement, datetime], list[Step]], *,
+    def _write(self, key: str,
+               change: Callable[[IncidentRecord, Agreement, datetime], list[Step]], *,
                author: str | None = None, at: datetime | None = None,
                expected_version: int | None = None) -> Changed:
         author = _author(author)
@@ -700,22 +709,26 @@ class Desk:
                 agreement = self._agreement(incident.agreement_version_id, session=session)
                 steps = change(incident, agreement, when)
                 self._known_user(session, author)
+                if incident.reassigned():
+                    assignee = incident.assignee_name
+                    incident.assignee_id = _user(session, assignee).id if assignee else None
                 added = [Event(kind, when, author, details) for kind, details in steps]
                 _append(session, incident.id, last_seq, added, now)
                 events += added
-                incident.updated_at = now
-                incident.updated_by = author
+                incident.is_open = Status(incident.status).is_open
+                clocks = compute_clocks(events, agreement, self._site(incident), self.sla.book)
+                connection = session.connection()
+                _store_clocks(connection, incident.id, clocks,
+                              _stored_clocks(session, incident.id))
+                incident.next_due_at = next_due(clocks) if incident.is_open else None
                 # Every write bumps the version, even one that only adds events at the
                 # same instant as the last write: a stale write must never pass the check.
-                flag_modified(incident, "updated_at")
-                incident.is_open = Status(incident.status).is_open
-                clocks = self._refresh_clocks(session, incident, agreement, events,
-                                              _stored_clocks(session, incident.id))
-                session.flush()  # the incident, checking and bumping its version
+                if not write_record(connection, incident, author=author, at=now):
+                    raise _Stale
                 # Read at the event's time when that is a little ahead of this clock.
                 view = self._view(session, incident, events, max(now, when), clocks)
             self._users.add(author)
-        except StaleDataError:
+        except _Stale:
             with self._session() as session:
                 raise self._conflict(self._load(session, key)) from None
         return Changed(view)
@@ -725,7 +738,7 @@ class Desk:
         if name not in self._users:
             _user(session, name)
 
-    def _conflict(self, incident: Incident) -> ConflictError:
+    def _conflict(self, incident: IncidentRecord) -> ConflictError:
         when = incident.updated_at.astimezone(self.sla.office_zone)
         return ConflictError(
             f"{incident_key(incident.number)} was changed by {incident.updated_by} at "
@@ -752,31 +765,6 @@ class Desk:
                 f"event of the timeline ({last.astimezone(self.sla.office_zone):%Y-%m-%d %H:%M})"
                 "; events are recorded in the order they happened")
         return at
-
-    def _refresh_clocks(self, session: Session, incident: Incident, agreement: Agreement,
-                        events: Sequence[Event], stored: dict[str, dict[str, Any]]
-                        ) -> list[TargetClock]:
-        """Recompute the incident's clocks from its timeline; write those that differ from
-        the ``stored`` ones (by metric) to its cached rows."""
-        clocks = compute_clocks(events, agreement, self._site(incident), self.sla.book)
-        connection = session.connection()
-        for clock in clocks:
-            values = clock_row_values(clock)
-            old = stored.pop(clock.metric, None)
-            if old is None:
-                connection.execute(insert(_CLOCKS).values(
-                    incident_id=incident.id, metric=clock.metric, **values))
-            elif old != values:
-                connection.execute(update(_CLOCKS).where(
-                    _CLOCKS.c.incident_id == incident.id, _CLOCKS.c.metric == clock.metric
-                ).values(values))
-        for metric in stored:  # targets the severity no longer has
-            connection.execute(delete(_CLOCKS).where(
-                _CLOCKS.c.incident_id == incident.id, _CLOCKS.c.metric == metric))
-        due = next_due(clocks) if Status(incident.status).is_open else None
-        if incident.next_due_at != due:
-            incident.next_due_at = due
-        return clocks
 
     # ----- recomputation ---------------------------------------------------------------
 
@@ -837,10 +825,6 @@ _CLOCKS = cast(Table, ClockRow.__table__)
 # Statements of every write, built once (building one costs more than running it here).
 # The timeline is read after the row lock is held, not joined to the locking query:
 # PostgreSQL would return a joined timeline from before the lock.
-_LOAD = (select(Incident).where(Incident.number == bindparam("number"))
-         .options(joinedload(Incident.vendor), joinedload(Incident.product),
-                  joinedload(Incident.assignee)))
-_LOCKING_LOAD = _LOAD.with_for_update(of=Incident)
 _TIMELINE = (
     select(IncidentEvent.seq, IncidentEvent.kind, IncidentEvent.at, IncidentEvent.author,
            IncidentEvent.data)
@@ -848,6 +832,25 @@ _TIMELINE = (
     .order_by(IncidentEvent.at, IncidentEvent.seq))
 _STORED_CLOCKS = (select(_CLOCKS.c.metric, *(_CLOCKS.c[name] for name in CLOCK_FIELDS))
                   .where(_CLOCKS.c.incident_id == bindparam("incident")))
+
+
+def _store_clocks(connection: Connection, incident_id: int, clocks: Sequence[TargetClock],
+                  stored: dict[str, dict[str, Any]]) -> None:
+    """Write the clocks that differ from the ``stored`` ones (by metric) to the incident's
+    cached rows."""
+    for clock in clocks:
+        values = clock_row_values(clock)
+        old = stored.pop(clock.metric, None)
+        if old is None:
+            connection.execute(insert(_CLOCKS).values(
+                incident_id=incident_id, metric=clock.metric, **values))
+        elif old != values:
+            connection.execute(update(_CLOCKS).where(
+                _CLOCKS.c.incident_id == incident_id, _CLOCKS.c.metric == clock.metric
+            ).values(values))
+    for metric in stored:  # targets the severity no longer has
+        connection.execute(delete(_CLOCKS).where(
+            _CLOCKS.c.incident_id == incident_id, _CLOCKS.c.metric == metric))
 
 
 def _timeline(session: Session, incident_id: int) -> list[Event]:
@@ -881,10 +884,15 @@ def _settings(session: Session) -> dict[str, str]:
     return {s.key: s.value for s in session.scalars(select(Setting))}
 
 
-def _user(session: Session, name: str) -> User:
+def _person(name: str) -> str:
     cleaned = name.strip()
     if not cleaned:
         raise InputError("a person's name must not be empty")
+    return cleaned
+
+
+def _user(session: Session, name: str) -> User:
+    cleaned = _person(name)
     user = session.scalar(select(User).where(User.name == cleaned))
     if user is None:
         try:
@@ -918,12 +926,6 @@ def _instant(name: str, value: datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
-def _session_of(incident: Incident) -> Session:
-    session = Session.object_session(incident)
-    assert session is not None
-    return session
-
-
 def _author(author: str | None) -> str:
     cleaned = (author or default_author()).strip()
     if not cleaned:
@@ -948,7 +950,7 @@ def _check_category(agreement: Agreement, category: str) -> None:
                          f"of: {', '.join(listed)}")
 
 
-def _check_open(key: str, incident: Incident) -> None:
+def _check_open(key: str, incident: IncidentRecord) -> None:
     if not Status(incident.status).is_open:
         raise InputError(f"{key} is {incident.status}; reopen it first")
 

@@ -141,8 +141,9 @@ class Setting(Base):
 class Incident(Base):
     """An incident's current fields; its history is in ``events`` and its clocks in ``clocks``.
 
-    ``version`` is SQLAlchemy's optimistic lock: a flush whose row changed since it was
-    loaded raises ``sqlalchemy.orm.exc.StaleDataError``.
+    ``version`` goes up with every write, which names the version it read: the desk's
+    writes (``deskapp.app.record``) are refused when it changed, and so is an ORM flush
+    (``sqlalchemy.orm.exc.StaleDataError``).
     """
 
     __tablename__ = "incidents"

@@ -1,0 +1,114 @@
+"""An incident as one write finds it: its row, with the names its view shows.
+
+Read and written through SQLAlchemy Core: for a write that touches one row, an ORM object
+and its unit of work cost more than the rest of the round trip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, bindparam, select, update
+
+from deskapp.storage.models import Incident, Product, User, Vendor
+
+INCIDENTS = cast(Table, Incident.__table__)
+_ASSIGNEES = cast(Table, User.__table__).alias("assignee")
+# Every column a write may change (all but the id), and the assignee by name.
+_STORED = tuple(column.name for column in INCIDENTS.columns if column.name != "id")
+_TRACKED = (*_STORED, "assignee_name")
+
+
+@dataclass(eq=False)
+class IncidentRecord:
+    """An incident's row and the names of its vendor, product and assignee.
+
+    A write's change edits these fields; ``changes`` lists the columns it changed. An
+    assignment sets ``assignee_name``; the write finds (or adds) that person.
+    """
+
+    id: int
+    number: int
+    vendor_id: int
+    product_id: int
+    agreement_version_id: int
+    title: str
+    description: str
+    reporter: str
+    contact: str
+    channel: str
+    severity: str
+    tier: str
+    status: str
+    assignee_id: int | None
+    site_zone: str | None
+    site_country: str | None
+    vendor_ref: str | None
+    category: str | None
+    filing_deadline: datetime | None
+    agreed_due: datetime | None
+    resolution_type: str | None
+    documentation_complete_at: datetime | None
+    reported_at: datetime
+    created_at: datetime
+    updated_at: datetime
+    updated_by: str
+    version: int
+    next_due_at: datetime | None
+    is_open: bool
+    vendor_key: str
+    vendor_name: str
+    product_name: str
+    assignee_name: str | None
+    _read: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._read = {name: getattr(self, name) for name in _TRACKED}
+
+    def changes(self) -> dict[str, Any]:
+        """The columns changed since the row was read, with their new values."""
+        return {name: value for name in _STORED
+                if (value := getattr(self, name)) != self._read[name]}
+
+    def reassigned(self) -> bool:
+        return bool(self.assignee_name != self._read["assignee_name"])
+
+
+# Statements built once: building one costs more than running it.
+_READ = (
+    select(INCIDENTS, Vendor.key.label("vendor_key"), Vendor.name.label("vendor_name"),
+           Product.name.label("product_name"), _ASSIGNEES.c.name.label("assignee_name"))
+    .join(Vendor, Vendor.id == INCIDENTS.c.vendor_id)
+    .join(Product, Product.id == INCIDENTS.c.product_id)
+    .outerjoin(_ASSIGNEES, _ASSIGNEES.c.id == INCIDENTS.c.assignee_id)
+    .where(INCIDENTS.c.number == bindparam("number")))
+_LOCKING_READ = _READ.with_for_update(of=INCIDENTS)
+# The SET clause comes from the parameters of each execution: only what changed.
+_WRITE = update(INCIDENTS).where(INCIDENTS.c.id == bindparam("record_id"),
+                                 INCIDENTS.c.version == bindparam("record_version"))
+
+
+def read_record(connection: Connection, number: int, *, lock: bool = False
+                ) -> IncidentRecord | None:
+    """Incident ``number``; ``lock`` holds its row until the transaction ends (PostgreSQL;
+    SQLite's BEGIN IMMEDIATE already makes writers take turns)."""
+    row = connection.execute(_LOCKING_READ if lock else _READ, {"number": number}).first()
+    return None if row is None else IncidentRecord(**row._mapping)
+
+
+def write_record(connection: Connection, record: IncidentRecord, *, author: str,
+                 at: datetime) -> bool:
+    """Store the record's changes, stamped with ``author`` and ``at``, under the next
+    version; False (nothing written) when its row has changed since it was read."""
+    values = record.changes()
+    values.update(updated_at=at, updated_by=author, version=record.version + 1)
+    result = connection.execute(
+        _WRITE, {**values, "record_id": record.id, "record_version": record.version})
+    if result.rowcount != 1:
+        return False
+    for name, value in values.items():
+        setattr(record, name, value)
+    record.__post_init__()
+    return True
