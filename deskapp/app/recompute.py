@@ -24,6 +24,7 @@ from sqlalchemy import (
     delete,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.orm import Session
@@ -67,16 +68,23 @@ def recompute_all(desk: Desk, progress: Callable[[int, int], None] | None = None
         return done
     url = desk.engine.url.render_as_string(hide_password=False)
     office = (desk.office.zone, desk.office.country)
-    with ProcessPoolExecutor(workers, mp_context=_start_method(), initializer=_start_worker,
-                             initargs=(url, office)) as pool:
-        for count in pool.map(_worker_range, ranges):
-            done += count
-            if progress is not None:
-                progress(done, len(ids))
+    _PARENT.append(desk)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=_start_method(),
+                                 initializer=_start_worker, initargs=(url, office)) as pool:
+            for count in pool.map(_worker_range, ranges):
+                done += count
+                if progress is not None:
+                    progress(done, len(ids))
+    finally:
+        _PARENT.remove(desk)
     return done
 
 
 _WORKER: list[Desk] = []
+# The desk that starts the workers: a forked worker finds it here, with the agreements
+# already parsed and the calendars already built; a spawned one starts with none.
+_PARENT: list[Desk] = []
 
 
 def _start_method() -> multiprocessing.context.BaseContext:
@@ -91,7 +99,10 @@ def _start_method() -> multiprocessing.context.BaseContext:
 
 
 def _start_worker(url: str, office: tuple[str, str | None]) -> None:
-    _WORKER.append(Desk(open_engine(url), office=Office(*office)))
+    worker = Desk(open_engine(url), office=Office(*office))
+    if _PARENT:
+        worker.sla, worker._agreements = _PARENT[0].sla, _PARENT[0]._agreements
+    _WORKER.append(worker)
 
 
 def _worker_range(bounds: tuple[int, int]) -> int:
@@ -104,6 +115,10 @@ def recompute_range(desk: Desk, low: int, high: int) -> int:
     clocks_table = cast(Table, ClockRow.__table__)
     book = desk.sla.book
     with desk._reading() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            # The workers already keep every core busy: a query split among server
+            # processes would only add the cost of starting them.
+            session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
         chunk = session.execute(select(
             Incident.id, Incident.agreement_version_id, Incident.site_zone,
             Incident.site_country, Incident.status, Incident.next_due_at,
@@ -191,9 +206,12 @@ def _raw_rows(session: Session, statement: ClauseElement) -> Any:
     A million events go through here in a full recomputation; SQLAlchemy's row objects and
     type processing would cost more than the clocks themselves.
     """
-    sql = str(statement.compile(dialect=session.get_bind().dialect,
-                                compile_kwargs={"literal_binds": True}))
-    cursor = session.connection().connection.cursor()
+    dialect = session.get_bind().dialect
+    sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+    connection = session.connection().connection
+    # PostgreSQL sends numbers and instants in binary, which neither end formats or parses.
+    options = {"binary": True} if dialect.name == "postgresql" else {}
+    cursor = connection.cursor(**options)
     cursor.execute(sql)
     return cursor.fetchall()  # in one go: psycopg fetches row by row when iterated
 
