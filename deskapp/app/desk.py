@@ -794,8 +794,10 @@ Step = tuple[EventKind, dict[str, str]]
 _REQUIRED_TEXT = frozenset({"title", "description", "reporter", "contact", "channel"})
 CLOCK_FIELDS = ("state", "clock_start", "due_at", "warning_at", "met_at", "paused_since",
                 "paused_seconds", "cycles")
-def clock_row_values(clock: TargetClock) -> dict[str, Any]:
-    """What the cache keeps of a clock (in the order of CLOCK_FIELDS): everything but the
+
+
+def clock_row(clock: TargetClock) -> tuple[Any, ...]:
+    """What the cache keeps of a clock, in the order of CLOCK_FIELDS: everything but the
     reading at a given instant."""
     if clock.due is None:
         state = ClockState.PENDING
@@ -805,9 +807,13 @@ def clock_row_values(clock: TargetClock) -> dict[str, Any]:
         state = ClockState.PAUSED
     else:
         state = ClockState.RUNNING
-    return dict(zip(CLOCK_FIELDS, (
-        state.value, clock.clock_start, clock.due, clock.warning_at, clock.met_at,
-        clock.paused_since, clock.paused_seconds, clock.cycles), strict=True))
+    return (state.value, clock.clock_start, clock.due, clock.warning_at, clock.met_at,
+            clock.paused_since, clock.paused_seconds, clock.cycles)
+
+
+def clock_row_values(clock: TargetClock) -> dict[str, Any]:
+    """``clock_row`` by field name."""
+    return dict(zip(CLOCK_FIELDS, clock_row(clock), strict=True))
 
 
 def parse_key(key: str) -> int:

@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 
-from deskapp.app.desk import CLOCK_FIELDS, Desk, clock_row_values
+from deskapp.app.desk import CLOCK_FIELDS, Desk, clock_row
 from deskapp.core.clocks import CLOCK_EVENTS, compute_clocks, next_due
 from deskapp.core.lifecycle import Event, EventKind, Status
 from deskapp.office import Office
@@ -166,10 +166,11 @@ def recompute_range(desk: Desk, low: int, high: int) -> int:
         clocks = compute_clocks(timelines[incident.id],
                                 agreements[incident.agreement_version_id], site, book)
         for clock in clocks:
-            values = clock_row_values(clock)
+            values = clock_row(clock)
             old = cached.pop((incident.id, clock.metric), None)
-            if old is None or old != tuple(values.values()):
-                row = {"incident_id": incident.id, "metric": clock.metric, **values}
+            if old != values:
+                row = {"incident_id": incident.id, "metric": clock.metric,
+                       **dict(zip(CLOCK_FIELDS, values, strict=True))}
                 if old is None:
                     added.append(row)
                 else:
