@@ -68,23 +68,16 @@ def recompute_all(desk: Desk, progress: Callable[[int, int], None] | None = None
         return done
     url = desk.engine.url.render_as_string(hide_password=False)
     office = (desk.office.zone, desk.office.country)
-    _PARENT.append(desk)
-    try:
-        with ProcessPoolExecutor(workers, mp_context=_start_method(),
-                                 initializer=_start_worker, initargs=(url, office)) as pool:
-            for count in pool.map(_worker_range, ranges):
-                done += count
-                if progress is not None:
-                    progress(done, len(ids))
-    finally:
-        _PARENT.remove(desk)
+    with ProcessPoolExecutor(workers, mp_context=_start_method(), initializer=_start_worker,
+                             initargs=(url, office)) as pool:
+        for count in pool.map(_worker_range, ranges):
+            done += count
+            if progress is not None:
+                progress(done, len(ids))
     return done
 
 
 _WORKER: list[Desk] = []
-# The desk that starts the workers: a forked worker finds it here, with the agreements
-# already parsed and the calendars already built; a spawned one starts with none.
-_PARENT: list[Desk] = []
 
 
 def _start_method() -> multiprocessing.context.BaseContext:
@@ -99,10 +92,7 @@ def _start_method() -> multiprocessing.context.BaseContext:
 
 
 def _start_worker(url: str, office: tuple[str, str | None]) -> None:
-    worker = Desk(open_engine(url), office=Office(*office))
-    if _PARENT:
-        worker.sla, worker._agreements = _PARENT[0].sla, _PARENT[0]._agreements
-    _WORKER.append(worker)
+    _WORKER.append(Desk(open_engine(url), office=Office(*office)))
 
 
 def _worker_range(bounds: tuple[int, int]) -> int:
