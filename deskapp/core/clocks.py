@@ -14,7 +14,6 @@ from deskapp.core.sla import (
     CalendarBook,
     Site,
     add_target_time,
-    target_calendar,
     target_time_between,
     time_left,
 )
@@ -34,20 +33,19 @@ _SEVERITY_CHANGED = EventKind.SEVERITY_CHANGED
 _DOCUMENTATION_COMPLETE = EventKind.DOCUMENTATION_COMPLETE
 _DUE_DATE_AGREED = EventKind.DUE_DATE_AGREED
 _CUSTOMER_UPDATE = EventKind.CUSTOMER_UPDATE
+_RESOLVED = EventKind.RESOLVED
+_WORKAROUND_PROVIDED = EventKind.WORKAROUND_PROVIDED
+_REOPENED = EventKind.REOPENED
+# Replies meet the response target; workarounds and resolutions the workaround target;
+# the last resolution (unless reopened since) the resolution target.
+_REPLIES = (EventKind.RESPONSE_SENT, EventKind.VENDOR_RESPONSE)
 # Events that move the incident to a status that is not a pause.
-_LEAVES_PAUSE = (EventKind.WORKAROUND_PROVIDED, EventKind.RESOLVED, EventKind.CLOSED,
-                 EventKind.REOPENED)
-_MEETS = {
-    "response": (EventKind.RESPONSE_SENT, EventKind.VENDOR_RESPONSE),
-    "workaround": (EventKind.WORKAROUND_PROVIDED, EventKind.RESOLVED),
-    "resolution": (EventKind.RESOLVED,),
-}
+_LEAVES_PAUSE = (_WORKAROUND_PROVIDED, _RESOLVED, EventKind.CLOSED, _REOPENED)
 # Every kind of event the clocks read. The others (comments, assignments, tier changes,
 # edited fields) leave every clock as it was, so a bulk recomputation need not read them.
 CLOCK_EVENTS = frozenset({
     EventKind.CREATED, _STATUS_CHANGED, _SEVERITY_CHANGED, _DOCUMENTATION_COMPLETE,
-    _DUE_DATE_AGREED, _CUSTOMER_UPDATE, *_LEAVES_PAUSE,
-    *(kind for kinds in _MEETS.values() for kind in kinds)})
+    _DUE_DATE_AGREED, _CUSTOMER_UPDATE, *_LEAVES_PAUSE, *_REPLIES})
 
 
 @dataclass(frozen=True)
@@ -118,9 +116,10 @@ class TargetState:
         return self.clock.metric
 
 
-def _warning_time(target: Target, calendar: Calendar, start: datetime, after: float
-                  ) -> datetime:
-    """When the countdown turns to a warning, ``after`` target units from ``start``.
+def _warning_time(target: Target, calendar: Calendar, start: datetime, after: float,
+                  due: datetime) -> datetime:
+    """When the countdown turns to a warning, ``after`` target units from ``start``; ``due``
+    is the unpaused due time.
 
     Business days are counted by date, so a fraction of one has no date to land on (and
     truncating it would warn at the clock start): the whole days are counted as for a due
@@ -129,9 +128,14 @@ def _warning_time(target: Target, calendar: Calendar, start: datetime, after: fl
     whole = int(after)
     if target.unit is not Unit.BUSINESS_DAYS or after == whole:
         return add_target_time(target, calendar, start, after)
-    moment = (calendar.add_business_days(start, whole) if whole
-              else calendar.effective_start(start))
-    next_day = calendar.add_business_days(moment, 1)
+    if whole:
+        moment = calendar.add_business_days(start, whole)
+        next_day = calendar.add_business_days(moment, 1)
+    else:
+        # A one-day target is due at the same time on the next business day, from the
+        # effective start too: that is the day this fraction is taken of.
+        moment = calendar.effective_start(start)
+        next_day = due if target.amount == 1 else calendar.add_business_days(moment, 1)
     part = (after - whole) * calendar.business_seconds_between(moment, next_day)
     return calendar.add_business_seconds(moment, part)
 
@@ -154,7 +158,9 @@ class Timeline:
     agreed_due: datetime | None
     pauses: tuple[tuple[datetime, datetime | None], ...]
     customer_updates: tuple[datetime, ...]
-    events: tuple[Event, ...]
+    replies: tuple[datetime, ...]  # responses sent and vendor responses
+    workarounds: tuple[datetime, ...]  # workarounds provided and resolutions
+    resolved_at: datetime | None  # the last resolution, unless reopened since
 
 
 def read_timeline(events: Sequence[Event]) -> Timeline:
@@ -168,6 +174,9 @@ def read_timeline(events: Sequence[Event]) -> Timeline:
     pauses: list[tuple[datetime, datetime | None]] = []
     pause_start = created.at if created.data.get("status") == _PAUSING else None
     updates = []
+    replies = []
+    workarounds = []
+    resolved = None
     # Identity tests and plain strings: this loop runs for every event of every incident
     # in a full recomputation, and enum lookups cost more than the rest of it.
     for event in events:
@@ -176,6 +185,13 @@ def read_timeline(events: Sequence[Event]) -> Timeline:
             pausing = event.data["status"] == _PAUSING
         elif kind in _LEAVES_PAUSE:
             pausing = False
+            if kind is _RESOLVED:
+                resolved = event.at
+                workarounds.append(event.at)
+            elif kind is _WORKAROUND_PROVIDED:
+                workarounds.append(event.at)
+            elif kind is _REOPENED:
+                resolved = None
         else:
             if kind is _SEVERITY_CHANGED:
                 severity = event.data["severity"]
@@ -185,6 +201,8 @@ def read_timeline(events: Sequence[Event]) -> Timeline:
                 agreed = datetime.fromisoformat(event.data["due"])
             elif kind is _CUSTOMER_UPDATE:
                 updates.append(event.at)
+            elif kind in _REPLIES:
+                replies.append(event.at)
             continue
         if pause_start is not None and not pausing:
             pauses.append((pause_start, event.at))
@@ -194,21 +212,21 @@ def read_timeline(events: Sequence[Event]) -> Timeline:
     if pause_start is not None:
         pauses.append((pause_start, None))
     return Timeline(created.at, severity, documentation, agreed, tuple(pauses), tuple(updates),
-                    tuple(events))
+                    tuple(replies), tuple(workarounds), resolved)
 
 
-def _met_at(metric: str, events: tuple[Event, ...], after: datetime) -> datetime | None:
-    kinds = _MEETS.get(metric, ())
+def _met_at(metric: str, timeline: Timeline, after: datetime) -> datetime | None:
     if metric == "resolution":
         # The last resolution counts, unless the incident was reopened after it.
-        met = None
-        for event in events:
-            if event.kind is EventKind.RESOLVED:
-                met = event.at
-            elif event.kind is EventKind.REOPENED:
-                met = None
+        met = timeline.resolved_at
         return met if met is not None and met >= after else None
-    return next((e.at for e in events if e.kind in kinds and e.at >= after), None)
+    if metric == "response":
+        meets = timeline.replies
+    elif metric == "workaround":
+        meets = timeline.workarounds
+    else:
+        return None
+    return next((at for at in meets if at >= after), None)
 
 
 def _response_cycle(timeline: Timeline, start: datetime) -> tuple[datetime, datetime | None, int]:
@@ -217,7 +235,7 @@ def _response_cycle(timeline: Timeline, start: datetime) -> tuple[datetime, date
     Every customer update opens a cycle unless one is already waiting for a reply; a reply
     from the desk or the vendor closes it.
     """
-    replies = sorted(e.at for e in timeline.events if e.kind in _MEETS["response"])
+    replies = sorted(timeline.replies)
     cycle_start, cycles = start, 1
     while True:
         reply = next((r for r in replies if r >= cycle_start), None)
@@ -233,10 +251,8 @@ def compute_clocks(events: Sequence[Event], agreement: Agreement, site: Site,
                    book: CalendarBook) -> list[TargetClock]:
     """Every target of the incident's current severity, from its whole timeline."""
     timeline = read_timeline(events)
-    clocks = []
-    for target in agreement.targets_for(timeline.severity):
-        clocks.append(_clock(target, timeline, agreement, site, book))
-    return clocks
+    return [_clock(target, calendar, timeline, agreement)
+            for target, calendar in book.targets(agreement, timeline.severity, site)]
 
 
 def next_due(clocks: Sequence[TargetClock]) -> datetime | None:
@@ -255,9 +271,8 @@ def clocks_at(events: Sequence[Event], agreement: Agreement, site: Site, book: C
     return [clock.at(now) for clock in compute_clocks(known, agreement, site, book)]
 
 
-def _clock(target: Target, timeline: Timeline, agreement: Agreement, site: Site,
-           book: CalendarBook) -> TargetClock:
-    calendar = target_calendar(agreement, target, site, book)
+def _clock(target: Target, calendar: Calendar, timeline: Timeline, agreement: Agreement
+           ) -> TargetClock:
     metric = agreement.metric(target.metric)
 
     def pending(note: str, start: datetime | None = None) -> TargetClock:
@@ -274,7 +289,7 @@ def _clock(target: Target, timeline: Timeline, agreement: Agreement, site: Site,
     if metric.per_update:
         start, met_at, cycles = _response_cycle(timeline, start)
     else:
-        met_at = _met_at(target.metric, timeline.events, start)
+        met_at = _met_at(target.metric, timeline, start)
 
     if target.amount is None:
         if timeline.agreed_due is None:
@@ -285,7 +300,7 @@ def _clock(target: Target, timeline: Timeline, agreement: Agreement, site: Site,
 
     unpaused_due = add_target_time(target, calendar, start, target.amount)
     warning_unpaused = (
-        _warning_time(target, calendar, start, target.warning_after)
+        _warning_time(target, calendar, start, target.warning_after, unpaused_due)
         if target.warning_after is not None else None
     )
     due = unpaused_due

@@ -51,6 +51,8 @@ class CalendarBook:
         self._data_until: dict[str, int | None] = {}
         self._lock = threading.Lock()
         self._first_year = first_year
+        self._targets: dict[tuple[int, str, str, str | None],
+                            tuple[Agreement, tuple[tuple[Target, Calendar], ...]]] = {}
 
     def calendar(self, spec: CalendarSpec, site: Site) -> Calendar:
         # Hashing a whole CalendarSpec costs more than the arithmetic that follows, so the
@@ -73,6 +75,22 @@ class CalendarBook:
                 found = Calendar(self._rules(spec, zone, country), first_year=self._first_year)
                 self._calendars[key] = found
             return found
+
+    def targets(self, agreement: Agreement, severity: str, site: Site
+                ) -> tuple[tuple[Target, Calendar], ...]:
+        """The agreement's targets at ``severity``, each with its calendar at ``site``.
+
+        Remembered by the agreement's identity (kept alive by the entry), as ``calendar``
+        does: every incident's clocks ask for them.
+        """
+        quick = (id(agreement), severity, site.zone, site.country)
+        seen = self._targets.get(quick)
+        if seen is None:
+            seen = (agreement, tuple((target, self.calendar(agreement.calendars[target.calendar],
+                                                            site))
+                                     for target in agreement.targets_for(severity)))
+            self._targets[quick] = seen
+        return seen[1]
 
     def _rules(self, spec: CalendarSpec, zone: str, country: str | None) -> CalendarRules:
         source = None

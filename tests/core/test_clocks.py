@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pytest
 
+from deskapp.core.agreement_file import parse_agreement
 from deskapp.core.clocks import (
     CLOCK_EVENTS,
     ClockState,
@@ -271,3 +272,20 @@ def test_events_the_clocks_do_not_read_change_no_clock(agreements, book) -> None
     for now in ("2026-12-07T11:00-05:00", "2026-12-07T15:00-05:00", "2026-12-09T09:00-05:00"):
         assert (clocks_at(events, agreements["magaya"], NEW_YORK_SITE, book, at(now))
                 == clocks_at(read, agreements["magaya"], NEW_YORK_SITE, book, at(now)))
+
+
+def test_a_warning_within_the_first_day_of_a_longer_business_day_target(agreements,
+                                                                        book) -> None:
+    # Magaya sev 3 response made 2 business days, with a warning after half a day. Logged
+    # Mon Dec 14 09:00 (weekdays open 07-20): the first business day runs to Tue 09:00, 13h
+    # (Mon 09-20, Tue 07-09), half of it is 6h30, so the warning is Mon 15:30. Due Wed 09:00.
+    shipped = agreements["magaya"].source
+    source = shipped.replace('severity = "3"\namount = 1\nunit = "business days"',
+                             'severity = "3"\namount = 2\nwarning_after = 0.5\n'
+                             'unit = "business days"')
+    assert source != shipped
+    clocks = compute_clocks([created("2026-12-14T09:00-05:00", "3")],
+                            parse_agreement(source, "magaya.toml"), NEW_YORK_SITE, book)
+    response = next(clock for clock in clocks if clock.metric == "response")
+    assert (response.warning_at, response.due) == (at("2026-12-14T15:30-05:00"),
+                                                   at("2026-12-16T09:00-05:00"))
