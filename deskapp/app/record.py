@@ -65,6 +65,10 @@ class IncidentRecord:
     _read: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        self.mark_stored()
+
+    def mark_stored(self) -> None:
+        """What the record holds is now its row: no changes."""
         self._read = {name: getattr(self, name) for name in _TRACKED}
 
     def changes(self) -> dict[str, Any]:
@@ -110,5 +114,5 @@ def write_record(connection: Connection, record: IncidentRecord, *, author: str,
         return False
     for name, value in values.items():
         setattr(record, name, value)
-    record.__post_init__()
+    record.mark_stored()
     return True

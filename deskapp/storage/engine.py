@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -20,6 +21,7 @@ from deskapp.storage.models import guard_event_statements
 DATABASE_ENV = "DESKAPP_DB"
 DATABASE_FILE = "deskapp.sqlite3"
 BUSY_TIMEOUT_MS = 5000
+PING_AFTER_IDLE_S = 10.0
 
 
 def default_database_url() -> str:
@@ -74,7 +76,7 @@ def open_engine(url: str | URL, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> En
         _set_up_sqlite(engine, busy_timeout_ms)
         return engine
     try:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url)
     except ModuleNotFoundError as exc:
         raise InputError(
             f"the PostgreSQL driver {exc.name} is not installed; deskapp uses psycopg 3 "
@@ -95,6 +97,23 @@ def _set_up_postgresql(engine: Engine) -> None:
             dbapi_connection.execute("SET TIME ZONE 'UTC'")
         finally:
             dbapi_connection.autocommit = autocommit
+
+    # A connection that has been idle for a while is pinged before use, and replaced if the
+    # server restarted or the network dropped it meanwhile; one just used is taken as alive
+    # (a round trip less for each action of an agent at work).
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: ConnectionPoolEntry, proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"the connection was lost while idle: {exc}") from exc
 
 
 def _set_up_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

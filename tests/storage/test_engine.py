@@ -103,3 +103,23 @@ def test_postgresql_sessions_run_in_utc_whatever_the_servers_zone(pg_url: str) -
         assert instant.hour == 0
     finally:
         engine.dispose()
+
+
+@pytest.mark.slow
+def test_a_postgresql_connection_dropped_while_idle_is_replaced(
+        pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import deskapp.storage.engine as engine_module
+    from tests.pg import _admin
+
+    engine = open_engine(pg_url)
+    try:
+        with engine.connect() as connection:
+            dropped = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        # The server drops the pooled connection (a restart, a network cut) while it is idle.
+        with _admin(pg_url) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s, 10000)", (dropped,))
+        monkeypatch.setattr(engine_module, "PING_AFTER_IDLE_S", 0.0)
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one() != dropped
+    finally:
+        engine.dispose()
