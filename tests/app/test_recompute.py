@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from deskapp.app import recompute
 from deskapp.app.demo import fill
@@ -42,5 +42,23 @@ def test_recompute_repairs_a_damaged_cache(tmp_path: Path, workers: int, start: 
         # The queue order comes back too: soonest next due first.
         dues = [row.next_due_at for row in desk.queue() if row.next_due_at is not None]
         assert dues == sorted(dues) and dues
+    finally:
+        desk.shutdown()
+
+
+def test_a_recomputation_of_an_up_to_date_cache_writes_nothing(any_database_url: str) -> None:
+    desk = Desk.open(any_database_url, office=Office("America/New_York", "US"),
+                     clock=lambda: END)
+    try:
+        fill(desk, 60, seed=3, end=END)
+        writes: list[str] = []
+
+        def note_write(connection: object, cursor: object, statement: str, *rest: object
+                       ) -> None:
+            if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+                writes.append(statement)
+        event.listen(desk.engine, "before_cursor_execute", note_write)
+        assert recompute.recompute_all(desk, workers=1) == 60
+        assert writes == []
     finally:
         desk.shutdown()
