@@ -69,8 +69,12 @@ def recompute_all(desk: Desk, progress: Callable[[int, int], None] | None = None
         return done
     url = desk.engine.url.render_as_string(hide_password=False)
     office = (desk.office.zone, desk.office.country)
-    with ProcessPoolExecutor(workers, mp_context=_start_method(), initializer=_start_worker,
-                             initargs=(url, office)) as pool:
+    context = _start_method()
+    # A forked worker starts with this desk's parsed agreements and built calendars (a
+    # spawned one cannot be handed them, and builds its own).
+    parent = desk if context.get_start_method() == "fork" else None
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                             initargs=(url, office, parent)) as pool:
         for count in pool.map(_worker_range, ranges):
             done += count
             if progress is not None:
@@ -92,11 +96,14 @@ def _start_method() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _start_worker(url: str, office: tuple[str, str | None]) -> None:
+def _start_worker(url: str, office: tuple[str, str | None], parent: Desk | None) -> None:
     # A worker only builds rows, events and clocks that no cycle holds, and drops them by
     # reference counting: the cycle collector would walk them all for nothing.
     gc.disable()
-    _WORKER.append(Desk(open_engine(url), office=Office(*office)))
+    worker = Desk(open_engine(url), office=Office(*office))
+    if parent is not None:
+        worker.sla, worker._agreements = parent.sla, parent._agreements
+    _WORKER.append(worker)
 
 
 def _worker_range(bounds: tuple[int, int]) -> int:
