@@ -49,7 +49,7 @@ from deskapp.core.lifecycle import (
     check_move,
     check_reopen,
 )
-from deskapp.core.sla import Site, target_calendar
+from deskapp.core.sla import Site
 from deskapp.office import Office, machine_office
 from deskapp.storage.engine import open_engine, session_factory
 from deskapp.storage.errors import storage_errors
@@ -398,14 +398,10 @@ class Desk:
         """A queue line from a row of ``queue_rows`` and the incident's cached clocks."""
         agreement = self._agreement(row.agreement_version_id, session=session)
         site = self.sla.site(row.site_zone, row.site_country)
-        clocks = []
-        for metric, *values in stored:
-            try:
-                target = agreement.target(metric, row.severity)
-            except InputError:
-                continue
-            calendar = target_calendar(agreement, target, site, self.sla.book)
-            clocks.append(TargetClock(metric, target, calendar, *values))
+        targets = {target.metric: (target, calendar) for target, calendar
+                   in self.sla.book.targets(agreement, row.severity, site)}
+        clocks = [TargetClock(metric, *targets[metric], *values)
+                  for metric, *values in stored if metric in targets]
         order = [m.key for m in agreement.metrics]
         clocks.sort(key=lambda c: order.index(c.metric) if c.metric in order else len(order))
         return QueueRow(
@@ -778,7 +774,9 @@ class Desk:
     def cached_clocks(self, key: str) -> dict[str, dict[str, Any]]:
         """The clocks as stored for queries (to compare with a fresh computation)."""
         with self._reading() as session:
-            return _stored_clocks(session, self._load(session, key).id)
+            stored = _stored_clocks(session, self._load(session, key).id)
+        return {metric: dict(zip(CLOCK_FIELDS, values, strict=True))
+                for metric, values in stored.items()}
 
     def fresh_clocks(self, key: str) -> dict[str, dict[str, Any]]:
         with self._reading() as session:
@@ -841,16 +839,19 @@ _STORED_CLOCKS = (select(_CLOCKS.c.metric, *(_CLOCKS.c[name] for name in CLOCK_F
 
 
 def _store_clocks(connection: Connection, incident_id: int, clocks: Sequence[TargetClock],
-                  stored: dict[str, dict[str, Any]]) -> None:
+                  stored: dict[str, tuple[Any, ...]]) -> None:
     """Write the clocks that differ from the ``stored`` ones (by metric) to the incident's
     cached rows."""
     for clock in clocks:
-        values = clock_row_values(clock)
+        row = clock_row(clock)
         old = stored.pop(clock.metric, None)
+        if old == row:
+            continue
+        values = dict(zip(CLOCK_FIELDS, row, strict=True))
         if old is None:
             connection.execute(insert(_CLOCKS).values(
                 incident_id=incident_id, metric=clock.metric, **values))
-        elif old != values:
+        else:
             connection.execute(update(_CLOCKS).where(
                 _CLOCKS.c.incident_id == incident_id, _CLOCKS.c.metric == clock.metric
             ).values(values))
@@ -880,10 +881,10 @@ def _append(session: Session, incident_id: int, last_seq: int, events: Sequence[
         for seq, event in enumerate(events, start=last_seq + 1)])
 
 
-def _stored_clocks(session: Session, incident_id: int) -> dict[str, dict[str, Any]]:
-    """The incident's cached clocks, by metric."""
+def _stored_clocks(session: Session, incident_id: int) -> dict[str, tuple[Any, ...]]:
+    """The incident's cached clocks by metric, as ``clock_row`` gives them."""
     rows = session.connection().execute(_STORED_CLOCKS, {"incident": incident_id})
-    return {metric: dict(zip(CLOCK_FIELDS, values, strict=True)) for metric, *values in rows}
+    return {metric: tuple(values) for metric, *values in rows}
 
 
 def _settings(session: Session) -> dict[str, str]:
