@@ -876,19 +876,14 @@ def _store_clocks(connection: Connection, incident_id: int, clocks: Sequence[Tar
 
 def _timeline(session: Session, incident_id: int) -> list[Event]:
     """The incident's events in the order they happened."""
-    return _numbered_timeline(session, incident_id)[0]
-
-
-def _numbered_timeline(session: Session, incident_id: int) -> tuple[list[Event], int]:
-    """The incident's events in the order they happened, and the last number given to one."""
-    rows = session.connection().execute(_TIMELINE, {"incident": incident_id}).all()
-    return ([Event(EventKind(kind), at, author, data) for _, kind, at, author, data in rows],
-            max((row.seq for row in rows), default=0))
+    rows = session.connection().execute(_TIMELINE, {"incident": incident_id})
+    return [Event(EventKind(kind), at, author, data) for _, kind, at, author, data in rows]
 
 
 def _timeline_and_clocks(session: Session, incident_id: int
                          ) -> tuple[list[Event], int, dict[str, tuple[Any, ...]]]:
-    """What ``_numbered_timeline`` and ``_stored_clocks`` give, read together."""
+    """The incident's events in the order they happened, the last number given to one, and
+    its cached clocks as ``_stored_clocks`` gives them."""
     events: list[Event] = []
     last_seq = 0
     stored: dict[str, tuple[Any, ...]] = {}
