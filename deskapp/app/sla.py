@@ -10,7 +10,14 @@ from deskapp.core.agreement import Agreement, Target
 from deskapp.core.agreement_file import is_known_country, is_known_zone, load_agreements
 from deskapp.core.calendar import Calendar
 from deskapp.core.errors import InputError
-from deskapp.core.sla import CalendarBook, DueTime, Site, due_from, timed_target
+from deskapp.core.sla import (
+    CalendarBook,
+    DueTime,
+    Site,
+    add_target_time,
+    due_from,
+    timed_target,
+)
 from deskapp.office import Office
 from deskapp.paths import policies_dir
 
@@ -80,10 +87,21 @@ class SlaService:
 
     def due_for(self, vendor: str, severity: str, metric: str, start: datetime, site: Site
                 ) -> DueTime:
+        return due_from(*self._target(vendor, severity, metric, site), start)
+
+    def local_due(self, vendor: str, severity: str, metric: str, start: datetime, site: Site
+                  ) -> datetime:
+        """Only the due instant, in its calendar's zone: a row of a batch needs no more."""
+        _, target, calendar = self._target(vendor, severity, metric, site)
+        assert target.amount is not None  # timed_target gives only targets with an amount
+        return add_target_time(target, calendar, start, target.amount).astimezone(calendar.zone)
+
+    def _target(self, vendor: str, severity: str, metric: str, site: Site
+                ) -> tuple[Agreement, Target, Calendar]:
         key = (vendor, severity, metric, site.zone, site.country)
         found = self._targets.get(key)
         if found is None:
             agreement = self.agreement(vendor)
             target, calendar = timed_target(agreement, metric, severity, site, self.book)
             found = self._targets[key] = (agreement, target, calendar)
-        return due_from(*found, start)
+        return found

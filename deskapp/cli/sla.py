@@ -147,7 +147,7 @@ def _batch_rows(service: SlaService, path: str, rows: Any) -> str:
     zone = service.office_zone
     width = len(header)
     # Bound once: this loop runs for every row of batches of 100,000 rows and more.
-    site_of, due_for, write = service.site, service.due_for, writer.writerow
+    site_of, local_due, write = service.site, service.local_due, writer.writerow
     for row in rows:
         if not row or not any(row):
             continue
@@ -155,11 +155,11 @@ def _batch_rows(service: SlaService, path: str, rows: Any) -> str:
             if len(row) != width:
                 raise InputError(f"expected {width} fields as in the header, found {len(row)}")
             vendor, severity, metric, start, *site_fields = [field.strip() for field in row]
-            due = due_for(vendor, severity, metric, parse_instant(start, zone),
-                          site_of(*site_fields))
+            due = local_due(vendor, severity, metric, parse_instant(start, zone),
+                            site_of(*site_fields))
         except InputError as error:
             raise InputError(f"{path}: line {rows.line_num}: {error}") from error
-        row.append(due.due.astimezone(due.calendar.zone).isoformat())
+        row.append(due.isoformat())
         write(row)
     return out.getvalue()
 
