@@ -143,7 +143,9 @@ class _Span:
     cum_start: list[float]
     cum_end: list[float]
     business_days: list[int]  # ordinals of local dates with any open time
+    interval_days: list[int]  # the local date of each interval, as an ordinal
     day_intervals: dict[int, tuple[tuple[float, float], ...]]  # per local date, UTC pairs
+    midnights: dict[int, float]  # local midnight (UTC) of business days with one UTC offset
     holidays: dict[int, Holiday]
     estimated_years: frozenset[int]  # years whose holiday dates the source only estimates
 
@@ -202,8 +204,10 @@ class Calendar:
         return high
 
     def _day_pieces(self, day: date, intervals: list[tuple[int, int]]
-                    ) -> list[tuple[float, float]]:
-        """The UTC ranges in which the wall clock of ``day`` reads inside ``intervals``.
+                    ) -> tuple[list[tuple[float, float]], float | None]:
+        """The UTC ranges in which the wall clock of ``day`` reads inside ``intervals``, and
+        the UTC timestamp of the day's local midnight when its offset does not change (None
+        when it does).
 
         Exact across DST changes: a day is split where its UTC offset changes, so a wall
         time repeated by the clocks going back is open both times, and one skipped is not.
@@ -215,7 +219,7 @@ class Calendar:
             # No change of offset that day (nearly always): plain arithmetic.
             assert offset is not None
             shift = base - offset.total_seconds()
-            return _merge(sorted((shift + s * 60, shift + e * 60) for s, e in intervals))
+            return _merge(sorted((shift + s * 60, shift + e * 60) for s, e in intervals)), shift
         day_start, day_end = self._local_ts(day, 0), self._local_ts(day, MINUTES_PER_DAY)
         first_offset = _offset(day_start, self.zone)
         last_offset = _offset(day_end - 1, self.zone)
@@ -236,7 +240,7 @@ class Calendar:
                 high = min(segment_end, base + end * 60 - seconds)
                 if low < high:
                     pieces.append((low, high))
-        return _merge(sorted(pieces))
+        return _merge(sorted(pieces)), None
 
     def _build(self, first_year: int, last_year: int) -> _Span:
         if first_year < FIRST_SUPPORTED_YEAR or last_year > LAST_SUPPORTED_YEAR:
@@ -252,6 +256,7 @@ class Calendar:
         first = date(first_year, 1, 1).toordinal()
         last = date(last_year, 12, 31).toordinal()
         day_intervals: dict[int, tuple[tuple[float, float], ...]] = {}
+        midnights: dict[int, float] = {}
         for ordinal in range(first, last + 1):
             day = date.fromordinal(ordinal)
             holiday = holidays.get(ordinal)
@@ -266,18 +271,22 @@ class Calendar:
                 for interval in rules.weekly[(day.weekday() - 1) % 7]:
                     if interval.overnight:
                         pieces.append((0, interval.end - MINUTES_PER_DAY))
-            merged = self._day_pieces(day, pieces)
+            merged, midnight = self._day_pieces(day, pieces)
             if merged:
                 day_intervals[ordinal] = tuple(merged)
+                if midnight is not None:
+                    midnights[ordinal] = midnight
 
         # Days are not merged with each other (an always-open calendar is one interval a
         # day), so an interval that is not the last always exists to answer from.
         opens: list[float] = []
         closes: list[float] = []
+        interval_days: list[int] = []
         for ordinal in sorted(day_intervals):
             for open_ts, close_ts in day_intervals[ordinal]:
                 opens.append(open_ts)
                 closes.append(close_ts)
+                interval_days.append(ordinal)
         cum_start: list[float] = []
         cum_end: list[float] = []
         total = 0.0
@@ -297,7 +306,9 @@ class Calendar:
             cum_start=cum_start,
             cum_end=cum_end,
             business_days=sorted(day_intervals),
+            interval_days=interval_days,
             day_intervals=day_intervals,
+            midnights=midnights,
             holidays=holidays,
             estimated_years=frozenset(
                 h.day.year for h in holidays.values() if "estimated" in h.name.lower()
@@ -394,19 +405,26 @@ class Calendar:
             raise ValueError("business days to add must not be negative")
         ts = _timestamp(moment)
         span = self._covering(ts)
-        opened = span.opens[bisect_right(span.closes, ts)]
+        i = bisect_right(span.closes, ts)
+        opened = span.opens[i]
         start_ts = ts if ts > opened else opened
         if days == 0:
             return _utc(start_ts)
-        local = datetime.fromtimestamp(start_ts, self.zone)
-        start_day = local.toordinal()
+        start_day = span.interval_days[i]  # the start lies in (or opens) that interval
         k = bisect_left(span.business_days, start_day)
         while k + days >= len(span.business_days) - 1:
             span = self._extend(span)
             k = bisect_left(span.business_days, start_day)
         target_day = span.business_days[k + days]
         intervals = span.day_intervals[target_day]
-        wanted = datetime.combine(date.fromordinal(target_day), local.time(), self.zone).timestamp()
+        start_midnight = span.midnights.get(start_day)
+        target_midnight = span.midnights.get(target_day)
+        if start_midnight is not None and target_midnight is not None:
+            # Both days keep one UTC offset: the same wall time is as far past midnight.
+            wanted = target_midnight + (start_ts - start_midnight)
+        else:
+            wall = datetime.fromtimestamp(start_ts, self.zone).time()
+            wanted = datetime.combine(date.fromordinal(target_day), wall, self.zone).timestamp()
         if wanted < intervals[0][0]:
             return _utc(intervals[0][0])
         ended_before = intervals[0][0]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -194,3 +194,28 @@ def test_holidays_added_and_removed_by_hand() -> None:
     assert holiday is not None and holiday.name == "Office move"
     # Sat 11:00 + 2h: 1h Saturday, Sunday and Monday (added holiday) closed, 1h Tuesday.
     assert calendar.add_business_hours(ny("2026-12-26T11:00"), 2) == ny("2026-12-29T08:00")
+
+
+def test_business_days_keep_the_wall_time_to_the_microsecond_across_offset_changes() -> None:
+    calendar = magaya()
+    # Friday 10:17:23.456789 EST, two business days on (Saturday, then Monday): Monday at
+    # the same wall time, now EDT (the clocks went forward on Sunday 8 March), so an hour
+    # less later in UTC.
+    start = ny("2026-03-06T10:17:23.456789")
+    due = calendar.add_business_days(start, 2)
+    assert due == ny("2026-03-09T10:17:23.456789")
+    assert due.astimezone(UTC) == datetime(2026, 3, 9, 14, 17, 23, 456789, tzinfo=UTC)
+    # After 2038 a timestamp's float has coarser steps: still the same wall time.
+    assert (calendar.add_business_days(ny("2040-07-10T09:30:00.000001"), 2)
+            == ny("2040-07-12T09:30:00.000001"))
+
+
+def test_business_days_from_a_start_on_the_day_the_clocks_change() -> None:
+    calendar = Calendar(CalendarRules("America/New_York", always_open=True), first_year=2026)
+    # Sunday 8 March 01:30:00.25 EST (before the jump at 02:00): Monday 01:30:00.25 EDT.
+    due = calendar.add_business_days(ny("2026-03-08T01:30:00.25"), 1)
+    assert due.astimezone(UTC) == datetime(2026, 3, 9, 5, 30, 0, 250000, tzinfo=UTC)
+    # Saturday 31 October 01:30:00.5 EDT to Sunday 1 November, when 01:30 comes twice: the
+    # first time (still EDT).
+    due = calendar.add_business_days(ny("2026-10-31T01:30:00.5"), 1)
+    assert due.astimezone(UTC) == datetime(2026, 11, 1, 5, 30, 0, 500000, tzinfo=UTC)
