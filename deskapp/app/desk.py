@@ -846,9 +846,8 @@ _TIMELINE_AND_CLOCKS: CompoundSelect[*tuple[Any, ...]] = union_all(
     _TIMELINE.order_by(None).add_columns(
         literal_column("0").label("part"), null().label("metric"),
         *(cast_as(null(), _CLOCKS.c[name].type).label(name) for name in CLOCK_FIELDS)),
-    select(*(null() for _ in _TIMELINE.selected_columns), literal_column("1"),
-           *_STORED_CLOCKS.selected_columns).where(
-        _CLOCKS.c.incident_id == bindparam("incident")),
+    _STORED_CLOCKS.with_only_columns(*(null() for _ in _TIMELINE.selected_columns),
+                                     literal_column("1"), *_STORED_CLOCKS.selected_columns),
 ).order_by("part", "at", "seq")
 
 
