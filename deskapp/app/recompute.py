@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
+    case,
     delete,
     insert,
     select,
@@ -32,7 +33,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 
 from deskapp.app.desk import CLOCK_FIELDS, Desk, clock_row
-from deskapp.core.clocks import CLOCK_EVENTS, compute_clocks, next_due
+from deskapp.core.clocks import CLOCK_DETAILS, CLOCK_EVENTS, compute_clocks, next_due
 from deskapp.core.lifecycle import Event, EventKind, Status
 from deskapp.office import Office
 from deskapp.storage.engine import open_engine
@@ -44,7 +45,6 @@ PARALLEL_FROM = 20_000  # incidents; below this, starting processes costs more
 _KINDS = {kind.value: kind for kind in EventKind}
 _OPEN = {status.value for status in Status if status.is_open}
 _CLOCK_KINDS = sorted(kind.value for kind in CLOCK_EVENTS)
-_DETAILS = ("severity", "status", "due")  # the event details the clocks read
 _NO_DETAILS: dict[str, str] = {}
 _new_tuple = tuple.__new__
 
@@ -127,8 +127,10 @@ def recompute_range(desk: Desk, low: int, high: int) -> int:
         ).where(Incident.id.between(low, high))).all()
         timelines: dict[int, list[Event]] = defaultdict(list)
         # Only the events the clocks read, and the database picks out the details they
-        # read, so no JSON is decoded here.
-        details = [IncidentEvent.data[name].as_string() for name in _DETAILS]
+        # read, from the kinds of event they read them from, so no JSON is decoded here.
+        details = [case((IncidentEvent.kind.in_([kind.value for kind in kinds]),
+                         IncidentEvent.data[name].as_string()))
+                   for name, kinds in CLOCK_DETAILS.items()]
         events = (
             select(IncidentEvent.incident_id, IncidentEvent.kind, IncidentEvent.at, *details)
             .where(IncidentEvent.incident_id.between(low, high),

@@ -46,6 +46,12 @@ _LEAVES_PAUSE = (_WORKAROUND_PROVIDED, _RESOLVED, EventKind.CLOSED, _REOPENED)
 CLOCK_EVENTS = frozenset({
     EventKind.CREATED, _STATUS_CHANGED, _SEVERITY_CHANGED, _DOCUMENTATION_COMPLETE,
     _DUE_DATE_AGREED, _CUSTOMER_UPDATE, *_LEAVES_PAUSE, *_REPLIES})
+# The details the clocks read, and the kinds of event they read each from.
+CLOCK_DETAILS = {
+    "severity": (EventKind.CREATED, _SEVERITY_CHANGED),
+    "status": (EventKind.CREATED, _STATUS_CHANGED),
+    "due": (_DUE_DATE_AGREED,),
+}
 
 
 @dataclass(frozen=True)
