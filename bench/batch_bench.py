@@ -16,7 +16,7 @@ about half of the catapult rows (e.g. ``Asia/Manila,PH``).
 Then it runs the whole process ``deskapp sla due --batch FILE`` three times (the
 ``deskapp`` executable next to ``sys.executable``), timing each run's wall clock, and
 prints the best and median time (the median is held to the goal) and the number of rows the command
-printed.
+printed. Beside each run, this machine's speed just before and after it (see ``machine``).
 
 Exit code: 0 when all three runs succeeded (even if slower than the goal: the numbers
 are what matter); 1 when the command is missing, fails or times out, after printing
@@ -38,6 +38,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from machine import machine_speed
 
 SEED = 20270102
 ROWS = 100_000
@@ -149,6 +151,7 @@ def main() -> int:
         times: list[float] = []
         rows_out: list[tuple[int, bool]] = []
         for run in range(1, RUNS + 1):
+            before = machine_speed()
             t0 = time.perf_counter()
             try:
                 result = subprocess.run(
@@ -174,7 +177,8 @@ def main() -> int:
                 return 1
             times.append(took)
             rows_out.append(count_output_rows(result.stdout))
-            print(f"run {run}: {took:.3f} s, {rows_out[-1][0]:,} rows out")
+            print(f"run {run}: {took:.3f} s, {rows_out[-1][0]:,} rows out; fixed loop "
+                  f"before/after {before * 1000:.0f}/{machine_speed() * 1000:.0f} ms")
 
     best, median = min(times), statistics.median(times)
     out_rows, has_header = rows_out[-1]

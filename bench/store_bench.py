@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from machine import machine_speed  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
 from deskapp.app.demo import fill  # noqa: E402
@@ -40,15 +41,6 @@ from deskapp.storage.models import IncidentEvent  # noqa: E402
 END = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
 OFFICE = Office("America/New_York", "US")
 GOALS = {"recompute": 10.0, "queue": 0.050, "update": 0.005}
-
-
-def machine_speed() -> float:
-    """Seconds for a fixed pure-Python loop: this machine's speed at the time of a figure."""
-    started = time.perf_counter()
-    total = 0
-    for number in range(2_000_000):
-        total += number
-    return time.perf_counter() - started
 
 
 def timed(action: Callable[[], object], repeat: int) -> tuple[float, float]:
