@@ -779,8 +779,7 @@ class Desk:
         """The clocks as stored for queries (to compare with a fresh computation)."""
         with self._reading() as session:
             stored = _stored_clocks(session, self._load(session, key).id)
-        return {metric: dict(zip(CLOCK_FIELDS, values, strict=True))
-                for metric, values in stored.items()}
+        return {metric: clock_fields(values) for metric, values in stored.items()}
 
     def fresh_clocks(self, key: str) -> dict[str, dict[str, Any]]:
         with self._reading() as session:
@@ -813,9 +812,14 @@ def clock_row(clock: TargetClock) -> tuple[Any, ...]:
             clock.paused_since, clock.paused_seconds, clock.cycles)
 
 
+def clock_fields(row: Sequence[Any]) -> dict[str, Any]:
+    """A cached clock's row (as ``clock_row`` gives it) by field name."""
+    return dict(zip(CLOCK_FIELDS, row, strict=True))
+
+
 def clock_row_values(clock: TargetClock) -> dict[str, Any]:
     """``clock_row`` by field name."""
-    return dict(zip(CLOCK_FIELDS, clock_row(clock), strict=True))
+    return clock_fields(clock_row(clock))
 
 
 def parse_key(key: str) -> int:
@@ -860,7 +864,7 @@ def _store_clocks(connection: Connection, incident_id: int, clocks: Sequence[Tar
         old = stored.pop(clock.metric, None)
         if old == row:
             continue
-        values = dict(zip(CLOCK_FIELDS, row, strict=True))
+        values = clock_fields(row)
         if old is None:
             connection.execute(insert(_CLOCKS).values(
                 incident_id=incident_id, metric=clock.metric, **values))

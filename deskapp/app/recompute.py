@@ -32,7 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 
-from deskapp.app.desk import CLOCK_FIELDS, Desk, clock_row
+from deskapp.app.desk import CLOCK_FIELDS, Desk, clock_fields, clock_row
 from deskapp.core.clocks import CLOCK_DETAILS, CLOCK_EVENTS, compute_clocks, next_due
 from deskapp.core.lifecycle import Event, EventKind, Status
 from deskapp.office import Office
@@ -179,7 +179,7 @@ def recompute_range(desk: Desk, low: int, high: int) -> int:
             old = cached.pop((incident.id, clock.metric), None)
             if old != values:
                 row = {"incident_id": incident.id, "metric": clock.metric,
-                       **dict(zip(CLOCK_FIELDS, values, strict=True))}
+                       **clock_fields(values)}
                 if old is None:
                     added.append(row)
                 else:
