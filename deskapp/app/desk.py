@@ -42,20 +42,43 @@ from deskapp.app.queue import QueueFilter, View
 from deskapp.app.record import INCIDENTS, IncidentRecord, read_record, write_record
 from deskapp.app.sla import SlaService, shipped_agreements
 from deskapp.app.views import IncidentDraft, IncidentView, QueueRow, incident_key
-from deskapp.core.agreement import Agreement, ClockStart
-from deskapp.core.agreement_file import CHANNELS, parse_agreement
+from deskapp.core.agreement import Agreement
+from deskapp.core.agreement_file import parse_agreement
 from deskapp.core.clocks import ClockState, TargetClock, clocks_at, compute_clocks, next_due
 from deskapp.core.errors import InputError
-from deskapp.core.hints import calendar_warnings, intake_hints, scope_of
+from deskapp.core.hints import calendar_warnings, intake_hints
 from deskapp.core.lifecycle import (
     Event,
     EventKind,
     ResolutionType,
     Status,
-    check_move,
-    check_reopen,
 )
 from deskapp.core.sla import Site
+from deskapp.core.workflow import (
+    AgreeDueDate,
+    Assign,
+    Change,
+    ChangeSeverity,
+    ChangeTier,
+    Close,
+    Comment,
+    Context,
+    CustomerUpdate,
+    DocumentationComplete,
+    EditFields,
+    ProvideWorkaround,
+    Reopen,
+    Resolve,
+    Respond,
+    Resume,
+    SetStatus,
+    check_category,
+    check_channel,
+    check_text,
+    conflict_message,
+    instant,
+    pause,
+)
 from deskapp.office import Office, machine_office
 from deskapp.storage.engine import open_engine, session_factory
 from deskapp.storage.errors import storage_errors
@@ -423,7 +446,7 @@ class Desk:
         author = _author(author)
         now = self._now()
         reported = self._checked_at(at, now, None)
-        filing_deadline = _instant("filing deadline", draft.filing_deadline)
+        filing_deadline = instant("filing deadline", draft.filing_deadline)
         with self._session() as session:
             _serialize(session, _NUMBERING_LOCK)  # two workstations never take one number
             vendor = session.scalar(select(Vendor).where(Vendor.key == draft.vendor))
@@ -444,14 +467,14 @@ class Desk:
                     f"{known}")
             severity = agreement.severity(draft.severity).key
             tier = agreement.tier(draft.tier).key if draft.tier else agreement.tiers[0].key
-            _check_text("title", draft.title)
-            _check_channel(draft.channel)
+            check_text("title", draft.title)
+            check_channel(draft.channel)
             # Validates both; the site is kept with the incident (the office's zone and
             # country when not given), so its clocks do not depend on which workstation,
             # or which office setting, computes them.
             site = self.sla.site(draft.site_zone, draft.site_country)
             if draft.category:
-                _check_category(agreement, draft.category)
+                check_category(agreement, draft.category)
             data = {"severity": severity, "tier": tier, "status": Status.NEW.value}
             events: list[tuple[EventKind, datetime, dict[str, str]]] = [
                 (EventKind.CREATED, reported, data)]
@@ -496,208 +519,74 @@ class Desk:
     # ----- changing an incident -----------------------------------------------------------
 
     def change_severity(self, key: str, severity: str, reason: str, **how: Any) -> Changed:
-        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
-            new = agreement.severity(severity).key
-            if new == incident.severity:
-                raise InputError(f"{key} is already severity {new}")
-            _check_text("reason", reason, "a severity change needs a reason")
-            before, incident.severity = incident.severity, new
-            return [(EventKind.SEVERITY_CHANGED,
-                     {"severity": new, "from": before, "reason": reason.strip()})]
-        return self._write(key, change, **how)
+        return self.apply(key, [ChangeSeverity(severity, reason)], **how)
 
     def change_tier(self, key: str, tier: str | None, **how: Any) -> Changed:
         """To ``tier``; None: the next tier of the agreement the incident is pinned to."""
-        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
-            order = [t.key for t in agreement.tiers]
-            if tier is None:
-                # Decided on the incident as this write finds it, so two agents escalating
-                # at once do not both pick the same "next" tier.
-                position = order.index(incident.tier) if incident.tier in order else -1
-                if position + 1 >= len(order):
-                    raise InputError(f"{key} is already at the highest tier, {incident.tier}")
-                new = order[position + 1]
-            else:
-                new = agreement.tier(tier).key
-            if new == incident.tier:
-                raise InputError(f"{key} is already at tier {new}")
-            up = incident.tier not in order or order.index(new) > order.index(incident.tier)
-            before, incident.tier = incident.tier, new
-            return [(EventKind.TIER_CHANGED, {"tier": new, "from": before,
-                                              "direction": "escalated" if up else "lowered"})]
-        return self._write(key, change, **how)
+        return self.apply(key, [ChangeTier(tier)], **how)
 
     def escalate(self, key: str, tier: str | None = None, **how: Any) -> Changed:
         """To ``tier``, or to the next tier of the incident's agreement."""
         return self.change_tier(key, tier, **how)
 
     def assign(self, key: str, assignee: str, **how: Any) -> Changed:
-        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
-            name = _person(assignee)
-            if incident.assignee_name == name:
-                raise InputError(f"{key} is already assigned to {name}")
-            incident.assignee_name = name  # the write finds, or adds, this person
-            return [(EventKind.ASSIGNED, {"assignee": name})]
-        return self._write(key, change, **how)
+        return self.apply(key, [Assign(assignee)], **how)
 
     def set_status(self, key: str, status: Status, note: str = "", **how: Any) -> Changed:
-        if status in (Status.RESOLVED, Status.CLOSED, Status.WORKAROUND_PROVIDED):
-            raise InputError(f"use resolve, close or workaround to make an incident {status}")
-
-        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
-            check_move(Status(incident.status), status)
-            incident.status = status.value
-            return [(EventKind.STATUS_CHANGED, _with_text({"status": status.value}, note))]
-        return self._write(key, change, **how)
+        return self.apply(key, [SetStatus(status, note)], **how)
 
     def pause(self, key: str, note: str = "", **how: Any) -> Changed:
         """Wait on the customer: pausable targets stop counting."""
-        return self.set_status(key, Status.WAITING_ON_CUSTOMER, note, **how)
+        return self.apply(key, [pause(note)], **how)
 
     def resume(self, key: str, note: str = "", **how: Any) -> Changed:
-        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
-            if incident.status != Status.WAITING_ON_CUSTOMER.value:
-                raise InputError(f"{key} is not paused (it is {incident.status})")
-            incident.status = Status.IN_PROGRESS.value
-            return [(EventKind.STATUS_CHANGED,
-                     _with_text({"status": Status.IN_PROGRESS.value}, note))]
-        return self._write(key, change, **how)
+        return self.apply(key, [Resume(note)], **how)
 
     def customer_update(self, key: str, text: str, **how: Any) -> Changed:
         """The customer wrote or called; a desk waiting on them starts working again."""
-        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
-            _check_open(key, incident)
-            _check_text("text", text, "a customer update needs its text")
-            steps: list[Step] = [(EventKind.CUSTOMER_UPDATE, {"text": text.strip()})]
-            if incident.status == Status.WAITING_ON_CUSTOMER.value:
-                incident.status = Status.IN_PROGRESS.value
-                steps.append((EventKind.STATUS_CHANGED, {"status": Status.IN_PROGRESS.value}))
-            return steps
-        return self._write(key, change, **how)
+        return self.apply(key, [CustomerUpdate(text)], **how)
 
     def respond(self, key: str, text: str = "", *, from_vendor: bool = False,
                 **how: Any) -> Changed:
-        kind = EventKind.VENDOR_RESPONSE if from_vendor else EventKind.RESPONSE_SENT
-
-        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
-            _check_open(key, incident)
-            steps: list[Step] = [(kind, _with_text({}, text))]
-            if incident.status == Status.NEW.value:
-                incident.status = Status.ACKNOWLEDGED.value
-                steps.append((EventKind.STATUS_CHANGED, {"status": Status.ACKNOWLEDGED.value}))
-            return steps
-        return self._write(key, change, **how)
+        return self.apply(key, [Respond(text, from_vendor)], **how)
 
     def provide_workaround(self, key: str, text: str = "", **how: Any) -> Changed:
-        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
-            check_move(Status(incident.status), Status.WORKAROUND_PROVIDED)
-            incident.status = Status.WORKAROUND_PROVIDED.value
-            return [(EventKind.WORKAROUND_PROVIDED, _with_text({}, text))]
-        return self._write(key, change, **how)
+        return self.apply(key, [ProvideWorkaround(text)], **how)
 
     def resolve(self, key: str, resolution: ResolutionType, text: str = "",
                 **how: Any) -> Changed:
-        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
-            check_move(Status(incident.status), Status.RESOLVED)
-            incident.status = Status.RESOLVED.value
-            incident.resolution_type = resolution.value
-            return [(EventKind.RESOLVED, _with_text({"resolution_type": resolution.value}, text))]
-        return self._write(key, change, **how)
+        return self.apply(key, [Resolve(resolution, text)], **how)
 
     def close(self, key: str, note: str = "", **how: Any) -> Changed:
-        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
-            check_move(Status(incident.status), Status.CLOSED)
-            incident.status = Status.CLOSED.value
-            return [(EventKind.CLOSED, _with_text({}, note))]
-        return self._write(key, change, **how)
+        return self.apply(key, [Close(note)], **how)
 
     def reopen(self, key: str, reason: str, **how: Any) -> Changed:
-        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
-            check_reopen(Status(incident.status))
-            _check_text("reason", reason, "reopening needs a reason")
-            incident.status = Status.IN_PROGRESS.value
-            incident.resolution_type = None
-            return [(EventKind.REOPENED, {"reason": reason.strip()})]
-        return self._write(key, change, **how)
+        return self.apply(key, [Reopen(reason)], **how)
 
     def comment(self, key: str, text: str, **how: Any) -> Changed:
-        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
-            _check_text("text", text, "a comment needs its text")
-            return [(EventKind.COMMENT, {"text": text.strip()})]
-        return self._write(key, change, **how)
+        return self.apply(key, [Comment(text)], **how)
 
     def documentation_complete(self, key: str, **how: Any) -> Changed:
         """The report and all documentation are in: clocks that wait for it start."""
-        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
-            if not any(m.clock_start is ClockStart.DOCUMENTATION_COMPLETE
-                       for m in agreement.metrics):
-                raise InputError(f"{agreement.name}'s clocks do not wait for documentation")
-            if incident.documentation_complete_at is not None:
-                raise InputError(f"{key}'s documentation was already complete")
-            incident.documentation_complete_at = when
-            return [(EventKind.DOCUMENTATION_COMPLETE, {})]
-        return self._write(key, change, **how)
+        return self.apply(key, [DocumentationComplete()], **how)
 
     def agree_due_date(self, key: str, due: datetime, **how: Any) -> Changed:
         """Fix the due date of a target the agreement leaves to be agreed per incident."""
-        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
-            _check_open(key, incident)
-            if not any(t.agreed_per_incident for t in agreement.targets_for(incident.severity)):
-                raise InputError(
-                    f"{agreement.name} severity {incident.severity} has fixed targets; "
-                    "no due date is agreed per incident")
-            if due.tzinfo is None or due.utcoffset() is None:
-                raise InputError("an agreed due date needs a time zone or UTC offset")
-            fixed = due.astimezone(UTC)
-            incident.agreed_due = fixed
-            return [(EventKind.DUE_DATE_AGREED, {"due": fixed.isoformat()})]
-        return self._write(key, change, **how)
+        return self.apply(key, [AgreeDueDate(due)], **how)
 
     def update_fields(self, key: str, **fields: Any) -> Changed:
         """Title, description, reporter, contact, channel, vendor reference, category, site,
         filing deadline: the old and new values go into the timeline."""
         how = {k: fields.pop(k) for k in ("author", "at", "expected_version") if k in fields}
-        allowed = {"title", "description", "reporter", "contact", "channel", "vendor_ref",
-                   "category", "site_zone", "site_country", "filing_deadline"}
-        unknown = set(fields) - allowed
-        if unknown:
-            raise InputError(f"cannot change {', '.join(sorted(unknown))}")
-        if "filing_deadline" in fields:
-            fields["filing_deadline"] = _instant("filing deadline", fields["filing_deadline"])
-
-        def change(incident: IncidentRecord, agreement: Agreement, when: datetime) -> list[Step]:
-            if "title" in fields:
-                _check_text("title", fields["title"])
-            if "channel" in fields:
-                _check_channel(fields["channel"])
-            if fields.get("category"):
-                _check_category(agreement, fields["category"])
-            if "site_zone" in fields or "site_country" in fields:
-                # Kept resolved, as when logged: a part left empty is the office's.
-                site = self.sla.site(fields.get("site_zone", incident.site_zone),
-                                     fields.get("site_country", incident.site_country))
-                fields["site_zone"], fields["site_country"] = site.zone, site.country
-            details = {}
-            for name, value in fields.items():
-                if isinstance(value, str):
-                    value = value.strip()
-                    if not value and name not in _REQUIRED_TEXT:
-                        value = None
-                old = getattr(incident, name)
-                if old != value:
-                    setattr(incident, name, value)
-                    details[name] = _text(value)
-            if not details:
-                raise InputError(f"nothing to change on {key}")
-            return [(EventKind.FIELDS_CHANGED, details)]
-        return self._write(key, change, **how)
+        return self.apply(key, [EditFields(fields)], **how)
 
     # ----- the write path -----------------------------------------------------------------
 
-    def _write(self, key: str,
-               change: Callable[[IncidentRecord, Agreement, datetime], list[Step]], *,
-               author: str | None = None, at: datetime | None = None,
-               expected_version: int | None = None) -> Changed:
+    def apply(self, key: str, changes: Sequence[Change], *, author: str | None = None,
+              at: datetime | None = None, expected_version: int | None = None) -> Changed:
+        """Apply ``changes`` to the incident in order, all or nothing: one transaction, one
+        version check, one set of timeline entries at one time. Each change is checked
+        against the incident as the ones before it leave it."""
         author = _author(author)
         now = self._now()
         try:
@@ -708,7 +597,11 @@ class Desk:
                 events, last_seq, stored = _timeline_and_clocks(session, incident.id)
                 when = self._checked_at(at, now, events[-1].at)
                 agreement = self._agreement(incident.agreement_version_id, session=session)
-                steps = change(incident, agreement, when)
+                context = Context(incident_key(incident.number), agreement, when,
+                                  self.sla.site)
+                steps = [step for change in changes for step in change.apply(incident, context)]
+                if not steps:
+                    raise InputError(f"nothing to change on {context.key}")
                 self._known_user(session, author)
                 if incident.reassigned():
                     assignee = incident.assignee_name
@@ -739,10 +632,9 @@ class Desk:
             _user(session, name)
 
     def _conflict(self, incident: IncidentRecord) -> ConflictError:
-        when = incident.updated_at.astimezone(self.sla.office_zone)
-        return ConflictError(
-            f"{incident_key(incident.number)} was changed by {incident.updated_by} at "
-            f"{when:%Y-%m-%d %H:%M}, reload it and try again")
+        return ConflictError(conflict_message(
+            incident_key(incident.number), incident.updated_by,
+            incident.updated_at.astimezone(self.sla.office_zone)))
 
     def _now(self) -> datetime:
         """This machine's clock as a UTC instant (what is stored and shown is always UTC)."""
@@ -790,9 +682,6 @@ class Desk:
         return {clock.metric: clock_row_values(clock) for clock in clocks}
 
 
-Step = tuple[EventKind, dict[str, str]]
-# Text fields an incident always has (empty, not missing, when cleared).
-_REQUIRED_TEXT = frozenset({"title", "description", "reporter", "contact", "channel"})
 CLOCK_FIELDS = ("state", "clock_start", "due_at", "warning_at", "met_at", "paused_since",
                 "paused_seconds", "cycles")
 
@@ -964,14 +853,6 @@ def _serialize(session: Session, lock: int) -> None:
         session.execute(sql_text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": lock})
 
 
-def _instant(name: str, value: datetime | None) -> datetime | None:
-    """``value`` as a UTC instant; a time without a zone names no instant and is refused."""
-    if value is None:
-        return None
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InputError(f"the {name} needs a time zone or UTC offset")
-    return value.astimezone(UTC)
-
 
 def _author(author: str | None) -> str:
     cleaned = (author or default_author()).strip()
@@ -980,37 +861,6 @@ def _author(author: str | None) -> str:
     return cleaned
 
 
-def _check_text(name: str, value: str | None, message: str | None = None) -> None:
-    if value is None or not value.strip():
-        raise InputError(message or f"the {name} must not be empty")
 
 
-def _check_channel(channel: str) -> None:
-    if channel not in CHANNELS:
-        raise InputError(f"unknown channel {channel!r}; expected one of: {', '.join(CHANNELS)}")
 
-
-def _check_category(agreement: Agreement, category: str) -> None:
-    listed = agreement.in_scope + agreement.out_of_scope
-    if listed and scope_of(agreement, category) is None:
-        raise InputError(f"unknown category {category!r} for {agreement.name}; expected one "
-                         f"of: {', '.join(listed)}")
-
-
-def _check_open(key: str, incident: IncidentRecord) -> None:
-    if not Status(incident.status).is_open:
-        raise InputError(f"{key} is {incident.status}; reopen it first")
-
-
-def _with_text(data: dict[str, str], text: str) -> dict[str, str]:
-    if text and text.strip():
-        data["text"] = text.strip()
-    return data
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    return str(value)
