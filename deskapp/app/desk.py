@@ -160,6 +160,13 @@ class Desk:
                 raise
         return desk
 
+    @property
+    def database_name(self) -> str:
+        """The database as a window title names it: the file, or the server's database,
+        never with a password."""
+        url = self.engine.url
+        return url.database or url.render_as_string(hide_password=True)
+
     def shutdown(self) -> None:
         """Release the database connections."""
         self.engine.dispose()

@@ -455,8 +455,7 @@ class MainWindow(QMainWindow):
     def _database_name(self) -> str:
         if self.desk is None:
             return ""
-        url = self.desk.engine.url
-        return url.database or url.render_as_string(hide_password=True)
+        return self.desk.database_name
 
     def _use_catalog(self, catalog: Catalog) -> None:
         self.catalog = catalog
