@@ -78,7 +78,7 @@ def due_alerts(desk: Desk, since: datetime, now: datetime, warn_seconds: float =
     """
     if now <= since:
         return []
-    with desk._reading() as session:
+    with desk.reading() as session:
         calendars = _Calendars(desk, session)
         latest = now
         if warn_seconds > 0:

@@ -27,7 +27,7 @@ MARGIN = timedelta(minutes=5)
 
 def changed_since(desk: Desk, since: datetime) -> list[tuple[int, int]]:
     """(id, version) of every incident written after ``since`` (new ones too), by id."""
-    with desk._reading() as session:
+    with desk.reading() as session:
         rows = session.execute(
             select(Incident.id, Incident.version).where(Incident.updated_at > since)
             .order_by(Incident.id)).all()
@@ -39,7 +39,7 @@ def ids_of(desk: Desk, keys: Iterable[str]) -> dict[str, int]:
     numbers = {parse_key(key): key for key in keys}
     if not numbers:
         return {}
-    with desk._reading() as session:
+    with desk.reading() as session:
         rows = session.execute(select(Incident.number, Incident.id)
                                .where(Incident.number.in_(list(numbers)))).all()
     return {numbers[number]: incident_id for number, incident_id in rows}

@@ -137,7 +137,7 @@ class Desk:
         self._agreements: dict[int, Agreement] = {}
         self._users: set[str] = set()
         self._lock = threading.Lock()
-        with self._reading() as session:
+        with self.reading() as session:
             stored = _settings(session)
         self.office = office or machine_office(stored.get("office_zone"),
                                                stored.get("office_country"))
@@ -172,12 +172,13 @@ class Desk:
         self.engine.dispose()
 
     @contextmanager
-    def _session(self) -> Iterator[Session]:
+    def writing(self) -> Iterator[Session]:
+        """One write transaction (on SQLite it takes the write lock at once)."""
         with storage_errors(self.engine.url), self.sessions() as session, session.begin():
             yield session
 
     @contextmanager
-    def _reading(self) -> Iterator[Session]:
+    def reading(self) -> Iterator[Session]:
         """A session that only reads: it never waits for, nor holds up, a writer."""
         with storage_errors(self.engine.url), self.read_sessions() as session, \
                 session.begin():
@@ -193,7 +194,7 @@ class Desk:
         """
         updated = []
         now = self._now()
-        with self._session() as session:
+        with self.writing() as session:
             _serialize(session, _AGREEMENTS_LOCK)  # two workstations starting at once
             for agreement in shipped_agreements().values():
                 digest = hashlib.sha256(agreement.source.encode()).hexdigest()
@@ -226,7 +227,7 @@ class Desk:
 
     def agreements(self) -> dict[str, Agreement]:
         """The current agreement of every vendor, by vendor key."""
-        with self._reading() as session:
+        with self.reading() as session:
             rows = session.execute(
                 select(AgreementVersion.id, AgreementVersion.source, Vendor.key)
                 .join(Vendor).where(AgreementVersion.is_current)).all()
@@ -245,7 +246,7 @@ class Desk:
         return found
 
     def products(self, vendor: str) -> list[str]:
-        with self._reading() as session:
+        with self.reading() as session:
             return list(session.scalars(
                 select(Product.name).join(Vendor).where(Vendor.key == vendor)
                 .order_by(Product.name)))
@@ -253,12 +254,12 @@ class Desk:
     # ----- settings and users ---------------------------------------------------------
 
     def settings(self) -> dict[str, str]:
-        with self._reading() as session:
+        with self.reading() as session:
             return _settings(session)
 
     def set_office(self, zone: str, country: str | None) -> Office:
         office = machine_office(zone, country)  # validates both
-        with self._session() as session:
+        with self.writing() as session:
             session.merge(Setting(key="office_zone", value=office.zone))
             if office.country:
                 session.merge(Setting(key="office_country", value=office.country))
@@ -271,14 +272,14 @@ class Desk:
         return office
 
     def users(self) -> list[str]:
-        with self._reading() as session:
+        with self.reading() as session:
             return list(session.scalars(select(User.name).order_by(User.name)))
 
     # ----- reading --------------------------------------------------------------------
 
     def show(self, key: str, now: datetime | None = None) -> IncidentView:
         """An incident with its timeline and each target's state at ``now``."""
-        with self._reading() as session:
+        with self.reading() as session:
             incident = self._load(session, key)
             return self._view(session, incident, _timeline(session, incident.id),
                               now or self.clock())
@@ -339,7 +340,7 @@ class Desk:
         """The queue lines of these incidents, by id (for the rows a window shows)."""
         found: dict[int, QueueRow] = {}
         assignee = aliased(User)
-        with self._reading() as session:
+        with self.reading() as session:
             connection = session.connection()  # plain rows: this runs as the agent scrolls
             for start in range(0, len(ids), 500):
                 chunk = ids[start:start + 500]
@@ -426,7 +427,7 @@ class Desk:
             query = query.order_by(Incident.next_due_at.asc().nulls_last(), Incident.id)
         if wanted.limit:
             query = query.limit(wanted.limit)
-        with self._reading() as session:
+        with self.reading() as session:
             return _first_column(session.connection(), query)
 
     def _queue_row(self, session: Session, row: Any, stored: Sequence[Any]) -> QueueRow:
@@ -454,7 +455,7 @@ class Desk:
         now = self._now()
         reported = self._checked_at(at, now, None)
         filing_deadline = instant("filing deadline", draft.filing_deadline)
-        with self._session() as session:
+        with self.writing() as session:
             _serialize(session, _NUMBERING_LOCK)  # two workstations never take one number
             vendor = session.scalar(select(Vendor).where(Vendor.key == draft.vendor))
             if vendor is None:
@@ -597,7 +598,7 @@ class Desk:
         author = _author(author)
         now = self._now()
         try:
-            with self._session() as session:
+            with self.writing() as session:
                 incident = self._load(session, key, for_update=True)
                 if expected_version is not None and incident.version != expected_version:
                     raise self._conflict(incident)
@@ -629,7 +630,7 @@ class Desk:
                 view = self._view(session, incident, events, max(now, when), clocks)
             self._users.add(author)
         except _Stale:
-            with self._session() as session:
+            with self.writing() as session:
                 raise self._conflict(self._load(session, key)) from None
         return Changed(view)
 
@@ -676,12 +677,12 @@ class Desk:
 
     def cached_clocks(self, key: str) -> dict[str, dict[str, Any]]:
         """The clocks as stored for queries (to compare with a fresh computation)."""
-        with self._reading() as session:
+        with self.reading() as session:
             stored = _stored_clocks(session, self._load(session, key).id)
         return {metric: clock_fields(values) for metric, values in stored.items()}
 
     def fresh_clocks(self, key: str) -> dict[str, dict[str, Any]]:
-        with self._reading() as session:
+        with self.reading() as session:
             incident = self._load(session, key)
             agreement = self._agreement(incident.agreement_version_id, session=session)
             clocks = compute_clocks(_timeline(session, incident.id), agreement,

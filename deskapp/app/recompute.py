@@ -56,7 +56,7 @@ def recompute_all(desk: Desk, progress: Callable[[int, int], None] | None = None
     Large databases are shared out in ranges of incidents to one process per core (the
     clocks are pure computation; SQLite readers do not block each other in WAL mode).
     """
-    with desk._reading() as session:
+    with desk.reading() as session:
         ids = [row[0] for row in _raw_rows(session, select(Incident.id).order_by(Incident.id))]
     ranges = [(ids[i], ids[min(i + chunk, len(ids)) - 1]) for i in range(0, len(ids), chunk)]
     if workers is None:
@@ -116,7 +116,7 @@ def recompute_range(desk: Desk, low: int, high: int) -> int:
     incidents_table = cast(Table, Incident.__table__)
     clocks_table = cast(Table, ClockRow.__table__)
     book = desk.sla.book
-    with desk._reading() as session:
+    with desk.reading() as session:
         if session.get_bind().dialect.name == "postgresql":
             # The workers already keep every core busy: a query split among server
             # processes would only add the cost of starting them.
@@ -189,7 +189,7 @@ def recompute_range(desk: Desk, low: int, high: int) -> int:
             next_dues.append({"key": incident.id, "due": due})
     if not (changed or added or cached or next_dues):
         return len(chunk)
-    with desk._session() as session:
+    with desk.writing() as session:
         if changed:
             session.execute(
                 update(clocks_table)

@@ -31,7 +31,7 @@ def test_recompute_repairs_a_damaged_cache(tmp_path: Path, workers: int, start: 
         fill(desk, 120, seed=3, end=END)
         keys = [row.key for row in desk.queue()]
         expected = {key: desk.fresh_clocks(key) for key in keys}
-        with desk._session() as session:  # damage every cached due time and next due
+        with desk.writing() as session:  # damage every cached due time and next due
             session.execute(update(ClockRow).values(due_at=END - timedelta(days=999)))
             session.execute(update(Incident).values(next_due_at=None))
         assert all(desk.cached_clocks(key) != expected[key] for key in keys
