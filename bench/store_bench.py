@@ -75,7 +75,7 @@ def postgresql_database() -> Iterator[tuple[str, Callable[[], int]]]:
         def size() -> int:
             desk = Desk.open(desk_url, office=OFFICE)
             try:
-                with desk.engine.connect() as connection:
+                with desk.database.engine.connect() as connection:
                     return int(connection.scalar(
                         text("select pg_database_size(current_database())")) or 0)
             finally:
@@ -93,15 +93,15 @@ def bench(name: str, url: str, size: Callable[[], int], incidents: int) -> dict[
         started = time.perf_counter()
         result = fill(desk, incidents, seed=7, end=END)
         build = time.perf_counter() - started
-        with desk.engine.connect() as connection:
+        with desk.database.engine.connect() as connection:
             events = connection.scalar(select(func.count(IncidentEvent.id))) or 0
         print(f"built {result.incidents:,} incidents ({result.open:,} open), {events:,} events "
               f"in {build:.1f} s")
-        if desk.engine.dialect.name == "postgresql":
+        if desk.database.engine.dialect.name == "postgresql":
             # A database in use has long been vacuumed and analyzed by autovacuum; do it
             # now, so autovacuum does not run during the measurements below.
             started = time.perf_counter()
-            with desk.engine.connect().execution_options(
+            with desk.database.engine.connect().execution_options(
                     isolation_level="AUTOCOMMIT") as connection:
                 connection.exec_driver_sql("VACUUM ANALYZE")
             print(f"vacuumed and analyzed in {time.perf_counter() - started:.1f} s")

@@ -18,19 +18,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
-
-from deskapp.app.desk import Desk
 from deskapp.app.views import incident_key
 from deskapp.core.agreement import Agreement, Target, Unit
 from deskapp.core.calendar import Calendar, format_duration
-from deskapp.core.clocks import ClockState
 from deskapp.core.errors import InputError
 from deskapp.core.sla import target_calendar, time_left
-from deskapp.storage.models import Incident, Vendor
-from deskapp.storage.models import TargetClock as ClockRow
+from deskapp.storage import alerts as queries
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from deskapp.app.desk import Desk
 
 
 class Kind(StrEnum):
@@ -83,20 +83,9 @@ def due_alerts(desk: Desk, since: datetime, now: datetime, warn_seconds: float =
         latest = now
         if warn_seconds > 0:
             latest = max(now, calendars.threshold_horizon(now, warn_seconds))
-        query = (
-            select(ClockRow.incident_id, ClockRow.metric, ClockRow.due_at, ClockRow.warning_at,
-                   Incident.number, Incident.title, Incident.severity,
-                   Incident.agreement_version_id, Incident.site_zone, Incident.site_country,
-                   Vendor.key)
-            .join(Incident, Incident.id == ClockRow.incident_id)
-            .join(Vendor, Vendor.id == Incident.vendor_id)
-            .where(Incident.is_open.is_(True), ClockRow.state == ClockState.RUNNING.value,
-                   ClockRow.due_at > since,
-                   or_(ClockRow.due_at <= latest,
-                       and_(ClockRow.warning_at > since, ClockRow.warning_at <= now))))
         found = []
         for (incident_id, metric, due, warning_at, number, title, severity, version_id, zone,
-             country, vendor) in session.execute(query):
+             country, vendor) in queries.running_clocks(session, since, now, latest):
             timed = calendars.of(version_id, metric, severity, zone, country)
             if timed is None or due is None:
                 continue
@@ -149,7 +138,7 @@ class _Calendars:
                           tuple[Target, Calendar] | None] = {}
 
     def agreement(self, version_id: int) -> Agreement:
-        return self.desk._agreement(version_id, session=self.session)
+        return self.desk.parsed.get(self.session, version_id)
 
     def of(self, version_id: int, metric: str, severity: str, zone: str | None,
            country: str | None) -> tuple[Target, Calendar] | None:
@@ -173,9 +162,7 @@ class _Calendars:
         A due time in closed hours right after the threshold has the same time left as the
         threshold itself, so the horizon is the next opening after it.
         """
-        sites = self.session.execute(
-            select(Incident.agreement_version_id, Incident.site_zone, Incident.site_country)
-            .where(Incident.is_open.is_(True)).distinct()).all()
+        sites = queries.open_sites(self.session)
         horizon = now
         for version_id, zone, country in sites:
             agreement = self.agreement(version_id)

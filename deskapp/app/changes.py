@@ -14,11 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from deskapp.core.keys import parse_key
+from deskapp.storage import changes as queries
 
-from deskapp.app.desk import Desk, parse_key
-from deskapp.storage.models import Incident
+if TYPE_CHECKING:
+    from deskapp.app.desk import Desk
 
 # How far behind this machine's clock another workstation's may run and its writes still
 # be seen (the desk already assumes clocks agree to within two minutes).
@@ -28,10 +30,7 @@ MARGIN = timedelta(minutes=5)
 def changed_since(desk: Desk, since: datetime) -> list[tuple[int, int]]:
     """(id, version) of every incident written after ``since`` (new ones too), by id."""
     with desk.reading() as session:
-        rows = session.execute(
-            select(Incident.id, Incident.version).where(Incident.updated_at > since)
-            .order_by(Incident.id)).all()
-    return [(incident_id, version) for incident_id, version in rows]
+        return queries.written_since(session, since)
 
 
 def ids_of(desk: Desk, keys: Iterable[str]) -> dict[str, int]:
@@ -40,9 +39,8 @@ def ids_of(desk: Desk, keys: Iterable[str]) -> dict[str, int]:
     if not numbers:
         return {}
     with desk.reading() as session:
-        rows = session.execute(select(Incident.number, Incident.id)
-                               .where(Incident.number.in_(list(numbers)))).all()
-    return {numbers[number]: incident_id for number, incident_id in rows}
+        found = queries.ids_by_number(session, list(numbers))
+    return {numbers[number]: incident_id for number, incident_id in found.items()}
 
 
 class ChangeTracker:

@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, insert, select
 
-from deskapp.app.desk import Desk, clock_row_values
+from deskapp.app.desk import Desk
 from deskapp.app.views import IncidentDraft
 from deskapp.core.agreement import Agreement, ClockStart, Target, Unit
 from deskapp.core.calendar import Calendar
@@ -49,6 +49,7 @@ from deskapp.storage.models import (
     Vendor,
 )
 from deskapp.storage.models import TargetClock as ClockRow
+from deskapp.storage.timelines import cached_clock
 
 HISTORY = timedelta(days=365)
 BATCH = 1000  # incidents per transaction on the bulk path
@@ -588,7 +589,7 @@ def fill(desk: Desk, incidents: int, seed: int = 1, *, end: datetime, bulk: bool
     if end > desk.clock() + timedelta(minutes=2):
         raise InputError("the demo history cannot end in the future")
     end = end.astimezone(UTC)
-    with storage_errors(desk.engine.url), desk.engine.connect() as connection:
+    with storage_errors(desk.database.engine.url), desk.database.engine.connect() as connection:
         existing = connection.scalar(select(func.count(Incident.id))) or 0
     if existing:
         raise InputError(
@@ -718,7 +719,7 @@ class _BulkWriter:
     def __init__(self, desk: Desk, agreements: dict[str, Agreement]) -> None:
         self.desk = desk
         self.agreements = agreements
-        with storage_errors(desk.engine.url), desk.engine.connect() as connection:
+        with storage_errors(desk.database.engine.url), desk.database.engine.connect() as connection:
             self.vendor_ids = dict(connection.execute(select(Vendor.key, Vendor.id)).all())
             self.version_ids = {key: version_id for version_id, key in connection.execute(
                 select(AgreementVersion.id, Vendor.key).join(Vendor)
@@ -731,7 +732,8 @@ class _BulkWriter:
 
     def write(self, batch: list[Plan]) -> tuple[int, int]:
         rows = [self.build(plan) for plan in batch]
-        with storage_errors(self.desk.engine.url), self.desk.engine.begin() as connection:
+        engine = self.desk.database.engine
+        with storage_errors(engine.url), engine.begin() as connection:
             self.add_users(connection, rows)
             for row in rows:
                 assignee = row.incident.pop("assignee")
@@ -808,7 +810,7 @@ class _BulkWriter:
         status = Status(incident["status"])
         incident["is_open"] = status.is_open
         clocks = compute_clocks(row.events, agreement, site, self.desk.sla.book)
-        row.clocks = [{"metric": clock.metric, **clock_row_values(clock)} for clock in clocks]
+        row.clocks = [{"metric": clock.metric, **cached_clock(clock)._asdict()} for clock in clocks]
         incident["next_due_at"] = next_due(clocks) if status.is_open else None
         if incident["next_due_at"] is not None:
             incident["version"] += 1  # the service's second update of a new incident

@@ -1,37 +1,72 @@
-"""The queue: which incidents to list, in the order of their next due time."""
+"""The queue: which incidents a view lists, soonest due first, and the lines it shows."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import timedelta
-from enum import StrEnum
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
+from deskapp.app.people import default_author
+from deskapp.app.views import QueueRow, incident_key
+from deskapp.core.errors import InputError
+from deskapp.core.keys import parse_key
 from deskapp.core.lifecycle import Status
+from deskapp.core.queue import QueueFilter, View
+from deskapp.storage import queue as queries
+from deskapp.storage.timelines import CachedClock, clock_from_cache
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from deskapp.app.desk import Desk
+
+__all__ = ["QueueFilter", "View", "queue", "queue_ids", "queue_rows"]
 
 
-class View(StrEnum):
-    """The ready-made views of the queue."""
-
-    MY_OPEN = "my open"
-    BREACHING_SOON = "breaching soon"
-    BREACHED = "breached"
-    PAUSED = "paused"
-    DUE_TODAY = "due today"
-    ALL_OPEN = "all open"
-    CLOSED = "closed"
+def queue(desk: Desk, wanted: QueueFilter | None = None, now: datetime | None = None
+          ) -> list[QueueRow]:
+    """Incidents for a view and filters, soonest due first (closed: latest first)."""
+    ids = queue_ids(desk, wanted, now)
+    rows = queue_rows(desk, ids)
+    return [rows[i] for i in ids if i in rows]
 
 
-@dataclass(frozen=True)
-class QueueFilter:
-    """Every filter is optional; together they narrow the list."""
+def queue_ids(desk: Desk, wanted: QueueFilter | None = None, now: datetime | None = None
+              ) -> list[int]:
+    """The ids of a view's incidents in queue order, sorted by the database."""
+    wanted = wanted or QueueFilter()
+    number = None
+    if wanted.text and wanted.text.strip():
+        try:
+            number = parse_key(wanted.text)
+        except InputError:
+            number = None
+    with desk.reading() as session:
+        return queries.queue_ids(session.connection(), wanted, now or desk.clock(),
+                                 me=wanted.me or default_author(),
+                                 office_zone=desk.sla.office_zone, number=number)
 
-    view: View = View.ALL_OPEN
-    vendor: str | None = None
-    severity: str | None = None
-    tier: str | None = None
-    status: Status | None = None
-    assignee: str | None = None
-    me: str | None = None  # who "my open" means
-    due_within: timedelta | None = None  # "breaches within ..."
-    text: str | None = None
-    limit: int | None = None
+
+def queue_rows(desk: Desk, ids: Sequence[int]) -> dict[int, QueueRow]:
+    """The queue lines of these incidents, by id (for the rows a window shows)."""
+    with desk.reading() as session:
+        return {row.id: _queue_row(desk, session, row, clocks)
+                for row, clocks in queries.queue_lines(session.connection(), ids)}
+
+
+def _queue_row(desk: Desk, session: Session, row: Any,
+               cached: Sequence[tuple[str, CachedClock]]) -> QueueRow:
+    """A queue line from an incident's row and its cached clocks."""
+    agreement = desk.parsed.get(session, row.agreement_version_id)
+    site = desk.sla.site(row.site_zone, row.site_country)
+    targets = {target.metric: (target, calendar) for target, calendar
+               in desk.sla.book.targets(agreement, row.severity, site)}
+    clocks = [clock_from_cache(metric, *targets[metric], clock)
+              for metric, clock in cached if metric in targets]
+    order = [m.key for m in agreement.metrics]
+    clocks.sort(key=lambda c: order.index(c.metric) if c.metric in order else len(order))
+    return QueueRow(
+        id=row.id, key=incident_key(row.number), vendor=row.vendor, product=row.product,
+        severity=row.severity, tier=row.tier, status=Status(row.status),
+        assignee=row.assignee, title=row.title, reported_at=row.reported_at,
+        next_due_at=row.next_due_at, version=row.version, clocks=tuple(clocks))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from deskapp.core.clocks import TargetClock, TargetState
+from deskapp.core.keys import incident_key
 from deskapp.core.lifecycle import Event, Status
 
 
@@ -86,10 +87,7 @@ class QueueRow:
     clocks: tuple[TargetClock, ...] = ()  # read with ``clock.at(now)`` on every tick
 
 
-def incident_key(number: int) -> str:
-    """The key people see and quote: INC-000123."""
-    return f"INC-{number:06d}"
-
+__all__ = ["IncidentDraft", "IncidentView", "QueueRow", "detail_items", "incident_key"]
 
 _NOTES = ("reason", "text")  # what a person typed with an event
 

@@ -54,7 +54,7 @@ def run_demo(args: argparse.Namespace) -> int:
                            bulk=not args.through_service, progress=progress)
         if not args.quiet and sys.stderr.isatty():
             print(file=sys.stderr)
-        with storage_errors(desk.engine.url), desk.engine.connect() as connection:
+        with storage_errors(desk.database.engine.url), desk.database.engine.connect() as connection:
             by_status = dict(connection.execute(
                 select(Incident.status, func.count()).group_by(Incident.status)).all())
             breached = connection.scalar(
@@ -63,7 +63,7 @@ def run_demo(args: argparse.Namespace) -> int:
                     TargetClock.state.in_(("breached", "running")),
                     TargetClock.due_at < result.end)) or 0
         zone = desk.sla.office_zone
-        print(f"{describe(desk.engine.url)}: {result.incidents:,} incidents, "
+        print(f"{describe(desk.database.engine.url)}: {result.incidents:,} incidents, "
               f"{result.events:,} events in {result.seconds:.1f} s")
         print(f"history {result.first.astimezone(zone):%Y-%m-%d} to "
               f"{result.end.astimezone(zone):%Y-%m-%d %H:%M %Z} (seed {args.seed})")

@@ -142,7 +142,7 @@ class Incident(Base):
     """An incident's current fields; its history is in ``events`` and its clocks in ``clocks``.
 
     ``version`` goes up with every write, which names the version it read: the desk's
-    writes (``deskapp.app.record``) are refused when it changed, and so is an ORM flush
+    writes (``deskapp.storage.records``) are refused when it changed, and so is an ORM flush
     (``sqlalchemy.orm.exc.StaleDataError``).
     """
 

@@ -76,7 +76,7 @@ class Snapshot:
 
 
 def snapshot(desk: Desk, key: str | None = None) -> Snapshot:
-    with desk.sessions() as session:
+    with desk.database.sessions() as session:
         rows: tuple[Any, ...] = tuple(
             session.scalar(select(func.count()).select_from(table))
             for table in (Incident, IncidentEvent, TargetClock, User))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from deskapp.app import desk as desk_module
+from deskapp.app import agreements as agreements_module
 from deskapp.app.desk import Desk
 from deskapp.app.sla import shipped_agreements
 from deskapp.core.agreement import Agreement
@@ -38,7 +38,7 @@ def test_incidents_keep_the_agreement_they_were_logged_under(
     assert old.incident.agreement_version == "2026-11"
     assert resolution_due(desk, old.incident.key) == at("2026-12-14T13:30+08:00")
 
-    monkeypatch.setattr(desk_module, "shipped_agreements", faster_maqsu)
+    monkeypatch.setattr(agreements_module, "shipped_agreements", faster_maqsu)
     assert desk.load_shipped_agreements() == ["maqsu"]
     assert desk.load_shipped_agreements() == []  # the same text is not stored twice
     assert desk.agreements()["maqsu"].version == "2027-01"

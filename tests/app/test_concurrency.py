@@ -132,7 +132,7 @@ def test_two_processes_write_one_incident_on_one_file(sqlite_file: str, tmp_path
             _, errors = writer.communicate(timeout=120)
             assert writer.returncode == 0, errors
             assert errors == ""
-        with desk.sessions() as session:
+        with desk.database.sessions() as session:
             seqs = list(session.scalars(select(IncidentEvent.seq).order_by(IncidentEvent.seq)))
         assert seqs == list(range(1, 42))  # created + 40 comments, each its own number
         texts = comments(desk, key)

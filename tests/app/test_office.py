@@ -19,7 +19,7 @@ def test_changing_the_office_leaves_logged_incidents_alone(desk: Desk, clock: Cl
     assert clock_of(desk.show(kept).clocks, "response").due == at("2026-12-07T14:00-05:00")
     # An incident stored without a site (as older versions did) follows the office.
     legacy = desk.log(documented, author="ana").incident.key
-    with desk.sessions.begin() as session:
+    with desk.database.sessions.begin() as session:
         session.execute(update(Incident).where(Incident.number == 2)
                         .values(site_zone=None, site_country=None))
     desk.set_office("Asia/Manila", "PH")

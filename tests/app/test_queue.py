@@ -146,14 +146,14 @@ def test_the_open_queue_is_read_from_its_index_in_order(queue: Queue) -> None:
                context: Any, executemany: bool) -> None:
         seen.append((statement, parameters))
 
-    event.listen(desk.engine, "before_cursor_execute", record)
+    event.listen(desk.database.engine, "before_cursor_execute", record)
     try:
         ids = desk.queue_ids(QueueFilter(View.ALL_OPEN), at(NOW))
     finally:
-        event.remove(desk.engine, "before_cursor_execute", record)
+        event.remove(desk.database.engine, "before_cursor_execute", record)
     [(statement, parameters)] = [s for s in seen if "FROM incidents" in s[0]]
-    with desk.engine.connect() as connection:
-        if desk.engine.dialect.name == "sqlite":
+    with desk.database.engine.connect() as connection:
+        if desk.database.engine.dialect.name == "sqlite":
             plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(
                 "EXPLAIN QUERY PLAN " + statement, parameters))
             assert "ix_incidents_queue" in plan

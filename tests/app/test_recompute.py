@@ -57,7 +57,7 @@ def test_a_recomputation_of_an_up_to_date_cache_writes_nothing(any_database_url:
                        ) -> None:
             if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
                 writes.append(statement)
-        event.listen(desk.engine, "before_cursor_execute", note_write)
+        event.listen(desk.database.engine, "before_cursor_execute", note_write)
         assert recompute.recompute_all(desk, workers=1) == 60
         assert writes == []
     finally:

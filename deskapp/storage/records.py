@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, select, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 
 from deskapp.storage.models import Incident, Product, User, Vendor
 
@@ -116,3 +116,21 @@ def write_record(connection: Connection, record: IncidentRecord, *, author: str,
         setattr(record, name, value)
     record.mark_stored()
     return True
+
+
+_INSERT = insert(INCIDENTS).returning(INCIDENTS.c.id)
+
+
+def insert_record(connection: Connection, values: dict[str, Any], *, vendor_key: str,
+                  vendor_name: str, product_name: str, assignee_name: str | None
+                  ) -> IncidentRecord:
+    """A new incident's row, from every column but its id; returned as a record."""
+    incident_id = connection.execute(_INSERT, values).scalar_one()
+    return IncidentRecord(id=incident_id, **values, vendor_key=vendor_key,
+                          vendor_name=vendor_name, product_name=product_name,
+                          assignee_name=assignee_name)
+
+
+def next_number(connection: Connection) -> int:
+    """The number the next incident takes (hold the numbering lock while using it)."""
+    return (connection.scalar(select(func.max(INCIDENTS.c.number))) or 0) + 1

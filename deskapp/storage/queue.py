@@ -1,0 +1,113 @@
+"""The queue's queries: which incidents a view lists, in order, and the lines it shows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Connection, Row, or_, select
+from sqlalchemy.orm import aliased
+
+from deskapp.core.lifecycle import Status
+from deskapp.core.queue import QueueFilter, View
+from deskapp.storage.fast import first_column
+from deskapp.storage.models import Incident, Product, User, Vendor
+from deskapp.storage.timelines import CLOCK_FIELDS, CLOCKS, CachedClock
+
+
+def queue_ids(connection: Connection, wanted: QueueFilter, now: datetime, *, me: str,
+              office_zone: ZoneInfo, number: int | None) -> list[int]:
+    """The ids of a view's incidents in queue order, sorted by the database; ``me`` is who
+    "my open" means, ``number`` the incident number the search text names, if any."""
+    query = select(Incident.id)
+    view = wanted.view
+    if view is View.CLOSED:
+        query = query.where(Incident.is_open.is_(False))
+    else:
+        query = query.where(Incident.is_open.is_(True))
+    if view is View.MY_OPEN:
+        query = query.join(User, Incident.assignee_id == User.id).where(User.name == me)
+    elif view is View.BREACHED:
+        query = query.where(Incident.next_due_at <= now)
+    elif view is View.BREACHING_SOON:
+        window = wanted.due_within or timedelta(hours=2)
+        query = query.where(Incident.next_due_at > now,
+                            Incident.next_due_at <= now + window)
+    elif view is View.PAUSED:
+        query = query.where(Incident.status == Status.WAITING_ON_CUSTOMER.value)
+    elif view is View.DUE_TODAY:
+        local = now.astimezone(office_zone)
+        midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(),
+                                    office_zone)
+        query = query.where(Incident.next_due_at < midnight)
+    if wanted.due_within is not None and view is not View.BREACHING_SOON:
+        query = query.where(Incident.next_due_at <= now + wanted.due_within)
+    # Joined only when a filter needs them, and explicitly: Product is also reachable
+    # through Vendor.products, which would list an incident once per vendor product.
+    if wanted.vendor:
+        query = query.join(Vendor, Incident.vendor_id == Vendor.id).where(
+            Vendor.key == wanted.vendor)
+    if wanted.severity:
+        query = query.where(Incident.severity == wanted.severity)
+    if wanted.tier:
+        query = query.where(Incident.tier == wanted.tier)
+    if wanted.status is not None:
+        query = query.where(Incident.status == wanted.status.value)
+    if wanted.assignee:
+        assignee = aliased(User)
+        query = query.join(assignee, Incident.assignee_id == assignee.id).where(
+            assignee.name == wanted.assignee)
+    if wanted.text and wanted.text.strip():
+        query = query.join(Product, Incident.product_id == Product.id)
+        words = wanted.text.strip()
+        # Literal text: a % or _ typed by the agent matches itself, not "anything".
+        matches: list[ColumnElement[bool]] = [
+            column.icontains(words, autoescape=True)
+            for column in (Incident.title, Incident.description, Incident.vendor_ref,
+                           Product.name)]
+        if number is not None:
+            matches.append(Incident.number == number)
+        query = query.where(or_(*matches))
+    if view is View.CLOSED:
+        query = query.order_by(Incident.updated_at.desc(), Incident.number.desc())
+    else:
+        # NULLS LAST rather than an expression, and the id (which every SQLite index
+        # carries) to break ties: the (is_open, next_due_at) index then answers alone.
+        query = query.order_by(Incident.next_due_at.asc().nulls_last(), Incident.id)
+    if wanted.limit:
+        query = query.limit(wanted.limit)
+    return first_column(connection, query)
+
+
+_ASSIGNEE = aliased(User)
+_LINES = (
+    select(Incident.id, Incident.number, Incident.agreement_version_id,
+           Incident.site_zone, Incident.site_country,
+           Vendor.key.label("vendor"), Product.name.label("product"),
+           Incident.severity, Incident.tier, Incident.status,
+           _ASSIGNEE.name.label("assignee"), Incident.title,
+           Incident.reported_at, Incident.next_due_at, Incident.version)
+    .join(Vendor, Incident.vendor_id == Vendor.id)
+    .join(Product, Incident.product_id == Product.id)
+    .outerjoin(_ASSIGNEE, Incident.assignee_id == _ASSIGNEE.id))
+_CLOCK_COLUMNS = (CLOCKS.c.incident_id, CLOCKS.c.metric,
+                  *(CLOCKS.c[name] for name in CLOCK_FIELDS))
+
+
+def queue_lines(connection: Connection, ids: Sequence[int]
+                ) -> list[tuple[Row[Any], list[tuple[str, CachedClock]]]]:
+    """The rows of these incidents for queue lines, each with its cached clocks (metric,
+    clock); plain rows, for this runs as the agent scrolls."""
+    found: list[tuple[Row[Any], list[tuple[str, CachedClock]]]] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        clocks: dict[int, list[tuple[str, CachedClock]]] = {}
+        for row in connection.execute(select(*_CLOCK_COLUMNS)
+                                      .where(CLOCKS.c.incident_id.in_(chunk))):
+            clocks.setdefault(row[0], []).append((row[1], CachedClock(*row[2:])))
+        for row in connection.execute(_LINES.where(Incident.id.in_(chunk))):
+            found.append((cast("Row[Any]", row), clocks.get(row.id, [])))
+    return found
+

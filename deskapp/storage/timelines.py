@@ -1,0 +1,179 @@
+"""An incident's timeline and its cached clocks: read, appended and kept up to date.
+
+Read and written through SQLAlchemy Core: plain rows for the few statements of a write
+cost a fraction of ORM objects and their unit of work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any, NamedTuple, cast
+
+from sqlalchemy import (
+    CompoundSelect,
+    Connection,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    literal_column,
+    null,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy import cast as cast_as
+
+from deskapp.core.agreement import Target
+from deskapp.core.calendar import Calendar
+from deskapp.core.clocks import ClockState, TargetClock
+from deskapp.core.lifecycle import Event, EventKind
+from deskapp.storage.models import IncidentEvent
+from deskapp.storage.models import TargetClock as ClockRow
+
+EVENTS = cast(Table, IncidentEvent.__table__)
+CLOCKS = cast(Table, ClockRow.__table__)
+
+
+class CachedClock(NamedTuple):
+    """What the cache keeps of a clock: everything but its reading at a given instant.
+
+    A tuple, compared field by field with what a fresh computation gives (a full
+    recomputation compares a few hundred thousand); fields by name everywhere else.
+    """
+
+    state: str
+    clock_start: datetime | None
+    due_at: datetime | None
+    warning_at: datetime | None
+    met_at: datetime | None
+    paused_since: datetime | None
+    paused_seconds: float
+    cycles: int
+
+
+CLOCK_FIELDS = CachedClock._fields
+
+
+def as_cached_clock(values: Iterable[Any]) -> CachedClock:
+    """A CachedClock from its values in field order, made as ``tuple`` makes one, without
+    NamedTuple's Python-level constructor: a full recomputation makes one for each of a few
+    hundred thousand cached and computed clocks."""
+    return _new_tuple(CachedClock, values)
+
+
+_new_tuple = tuple.__new__
+# The instants among them (SQLite keeps them as text, which a bulk read parses itself).
+INSTANT_FIELDS = ("clock_start", "due_at", "warning_at", "met_at", "paused_since")
+
+
+def cached_clock(clock: TargetClock) -> CachedClock:
+    """What the cache keeps of ``clock``."""
+    if clock.due is None:
+        state = ClockState.PENDING
+    elif clock.met_at is not None:
+        state = ClockState.MET if clock.met_at <= clock.due else ClockState.BREACHED
+    elif clock.paused_since is not None:
+        state = ClockState.PAUSED
+    else:
+        state = ClockState.RUNNING
+    return as_cached_clock((state.value, clock.clock_start, clock.due, clock.warning_at,
+                            clock.met_at, clock.paused_since, clock.paused_seconds,
+                            clock.cycles))
+
+
+def clock_from_cache(metric: str, target: Target, calendar: Calendar, cached: CachedClock
+                     ) -> TargetClock:
+    """The clock a cached row stands for, with its target and calendar."""
+    return TargetClock(metric, target, calendar, cached.clock_start, cached.due_at,
+                       cached.warning_at, cached.met_at, cached.paused_since,
+                       cached.paused_seconds, cached.cycles)
+
+
+# Statements of every write, built once (building one costs more than running it here).
+# The timeline is read after the row lock is held, not joined to the locking query:
+# PostgreSQL would return a joined timeline from before the lock.
+_TIMELINE = (
+    select(IncidentEvent.seq, IncidentEvent.kind, IncidentEvent.at, IncidentEvent.author,
+           IncidentEvent.data)
+    .where(IncidentEvent.incident_id == bindparam("incident"))
+    .order_by(IncidentEvent.at, IncidentEvent.seq))
+_STORED_CLOCKS = (select(CLOCKS.c.metric, *(CLOCKS.c[name] for name in CLOCK_FIELDS))
+                  .where(CLOCKS.c.incident_id == bindparam("incident")))
+# A write reads both, in one statement (a round trip less on PostgreSQL): the events, in the
+# order they happened, then the cached clocks; each row fills its own columns.
+_TIMELINE_AND_CLOCKS: CompoundSelect[*tuple[Any, ...]] = union_all(
+    _TIMELINE.order_by(None).add_columns(
+        literal_column("0").label("part"), null().label("metric"),
+        *(cast_as(null(), CLOCKS.c[name].type).label(name) for name in CLOCK_FIELDS)),
+    _STORED_CLOCKS.with_only_columns(*(null() for _ in _TIMELINE.selected_columns),
+                                     literal_column("1"), *_STORED_CLOCKS.selected_columns),
+).order_by("part", "at", "seq")
+
+
+class Timeline(NamedTuple):
+    """What a write reads of an incident: its events in the order they happened, the last
+    number given to one, and its cached clocks by metric."""
+
+    events: list[Event]
+    last_seq: int
+    cached: dict[str, CachedClock]
+
+
+def timeline(connection: Connection, incident_id: int) -> list[Event]:
+    """The incident's events in the order they happened."""
+    rows = connection.execute(_TIMELINE, {"incident": incident_id})
+    return [Event(EventKind(kind), at, author, data) for _, kind, at, author, data in rows]
+
+
+def timeline_for_write(connection: Connection, incident_id: int) -> Timeline:
+    """The incident's timeline and cached clocks, in one statement."""
+    events: list[Event] = []
+    last_seq = 0
+    cached: dict[str, CachedClock] = {}
+    for row in connection.execute(_TIMELINE_AND_CLOCKS, {"incident": incident_id}):
+        if row.part == 0:
+            events.append(Event(EventKind(row.kind), row.at, row.author, row.data))
+            last_seq = max(last_seq, row.seq)
+        else:
+            cached[row.metric] = CachedClock(*(getattr(row, name) for name in CLOCK_FIELDS))
+    return Timeline(events, last_seq, cached)
+
+
+def cached_clocks(connection: Connection, incident_id: int) -> dict[str, CachedClock]:
+    """The incident's cached clocks by metric."""
+    rows = connection.execute(_STORED_CLOCKS, {"incident": incident_id})
+    return {row.metric: CachedClock(*(getattr(row, name) for name in CLOCK_FIELDS))
+            for row in rows}
+
+
+def append_events(connection: Connection, incident_id: int, last_seq: int,
+                  events: Sequence[Event], recorded_at: datetime) -> None:
+    """Add ``events`` to the incident's timeline, numbered on from ``last_seq``."""
+    connection.execute(insert(EVENTS), [
+        {"incident_id": incident_id, "seq": seq, "kind": event.kind.value, "at": event.at,
+         "recorded_at": recorded_at, "author": event.author, "data": event.data}
+        for seq, event in enumerate(events, start=last_seq + 1)])
+
+
+def store_clocks(connection: Connection, incident_id: int, clocks: Sequence[TargetClock],
+                 cached: dict[str, CachedClock]) -> None:
+    """Write the clocks that differ from the ``cached`` ones (by metric) to the incident's
+    cached rows; ``cached`` is used up."""
+    for clock in clocks:
+        row = cached_clock(clock)
+        old = cached.pop(clock.metric, None)
+        if old == row:
+            continue
+        values = row._asdict()
+        if old is None:
+            connection.execute(insert(CLOCKS).values(
+                incident_id=incident_id, metric=clock.metric, **values))
+        else:
+            connection.execute(update(CLOCKS).where(
+                CLOCKS.c.incident_id == incident_id, CLOCKS.c.metric == clock.metric
+            ).values(values))
+    for metric in cached:  # targets the severity no longer has
+        connection.execute(delete(CLOCKS).where(
+            CLOCKS.c.incident_id == incident_id, CLOCKS.c.metric == metric))
