@@ -27,8 +27,9 @@ from deskapp.core.agreement import (
     Tier,
     Unit,
 )
-from deskapp.core.calendar import MINUTES_PER_DAY, HolidayKind, OpenInterval, parse_interval
+from deskapp.core.calendar import HolidayKind
 from deskapp.core.errors import InputError
+from deskapp.core.open_hours import MINUTES_PER_DAY, OpenInterval, parse_interval
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CHANNELS = ("phone", "email", "portal", "pageone")

@@ -15,8 +15,8 @@ from deskapp.core.calendar import (
     HolidayKind,
     StepKind,
     format_duration,
-    parse_interval,
 )
+from deskapp.core.open_hours import parse_interval
 
 NEW_YORK = ZoneInfo("America/New_York")
 

@@ -18,8 +18,8 @@ from deskapp.core.calendar import (
     HolidayKind,
     HolidaySource,
     OpenInterval,
-    parse_interval,
 )
+from deskapp.core.open_hours import parse_interval
 
 try:  # tests/core may or may not be a package
     from .reference_calendar import ReferenceCalendar
