@@ -132,20 +132,21 @@ def timeline_for_write(connection: Connection, incident_id: int) -> Timeline:
     events: list[Event] = []
     last_seq = 0
     cached: dict[str, CachedClock] = {}
-    for row in connection.execute(_TIMELINE_AND_CLOCKS, {"incident": incident_id}):
-        if row.part == 0:
-            events.append(Event(EventKind(row.kind), row.at, row.author, row.data))
-            last_seq = max(last_seq, row.seq)
+    # Unpacked in the order the statement selects, which is built from CLOCK_FIELDS.
+    for seq, kind, at, author, data, part, metric, *clock in connection.execute(
+            _TIMELINE_AND_CLOCKS, {"incident": incident_id}):
+        if part == 0:
+            events.append(Event(EventKind(kind), at, author, data))
+            last_seq = max(last_seq, seq)
         else:
-            cached[row.metric] = CachedClock(*(getattr(row, name) for name in CLOCK_FIELDS))
+            cached[metric] = as_cached_clock(clock)
     return Timeline(events, last_seq, cached)
 
 
 def cached_clocks(connection: Connection, incident_id: int) -> dict[str, CachedClock]:
     """The incident's cached clocks by metric."""
     rows = connection.execute(_STORED_CLOCKS, {"incident": incident_id})
-    return {row.metric: CachedClock(*(getattr(row, name) for name in CLOCK_FIELDS))
-            for row in rows}
+    return {metric: as_cached_clock(clock) for metric, *clock in rows}
 
 
 def append_events(connection: Connection, incident_id: int, last_seq: int,
