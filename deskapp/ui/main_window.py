@@ -25,14 +25,14 @@ from deskapp.ui.new_incident import NewIncidentDialog
 from deskapp.ui.notifications import Alert, Notifier
 from deskapp.ui.opening import Catalog, Opened, load_catalog, open_database, open_demo
 from deskapp.ui.queue_controller import QueueController
-from deskapp.ui.queue_model import Clock, QueueModel, now_utc
+from deskapp.ui.queue_model import QueueModel
 from deskapp.ui.settings import Preferences, SettingsDialog, SettingsValues
 from deskapp.ui.shown_incident import ShownIncident
 from deskapp.ui.status_line import StatusLine
 from deskapp.ui.style import app_icon
 from deskapp.ui.tasks import Tasks
 from deskapp.ui.tray import TrayAlerts
-from deskapp.ui.workstation import Workstation
+from deskapp.ui.workstation import Clock, Workstation, now_utc
 
 # Actions that need no open database.
 ALWAYS_ENABLED = frozenset({"quit", "settings", "keys", "search", "queue", "clear_filters"})

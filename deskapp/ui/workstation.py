@@ -3,6 +3,8 @@ background worker and the one open dialog, shared by every part of the main wind
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import QDialog
@@ -10,9 +12,15 @@ from PySide6.QtWidgets import QDialog
 from deskapp.app.desk import Desk
 from deskapp.core.agreement import Agreement
 from deskapp.ui.opening import Catalog, Opened
-from deskapp.ui.queue_model import Clock, Display, now_utc
+from deskapp.ui.queue_model import Display
 from deskapp.ui.settings import Preferences
 from deskapp.ui.tasks import Tasks
+
+Clock = Callable[[], datetime]
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
 
 
 class Workstation:
