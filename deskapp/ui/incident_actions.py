@@ -1,6 +1,4 @@
-"""The agent's actions on incidents: one spec per action (its menu text, shortcut, dialog
-fields and the change it asks the desk for), enabled as core's workflow allows, and the
-new-incident dialog that logs one."""
+"""The agent's actions on incidents: one spec each, enabled as core's workflow allows."""
 
 from __future__ import annotations
 

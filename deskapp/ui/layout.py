@@ -1,5 +1,4 @@
-"""The window's layout: the views beside the queue, the queue above the selected incident,
-and the sizes, columns and view the agent left, remembered between runs."""
+"""The window's layout: views, queue and incident side by side, remembered between runs."""
 
 from __future__ import annotations
 

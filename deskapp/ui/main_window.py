@@ -1,5 +1,4 @@
-"""The desk's main window: it lays out and wires its parts (the views and the live queue,
-the incident shown, the incident actions, the tray, the status bar) and opens the database."""
+"""The desk's main window: it lays out and wires its parts and opens the database."""
 
 from __future__ import annotations
 

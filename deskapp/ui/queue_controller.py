@@ -1,5 +1,4 @@
-"""The live queue: reading a view's ids and the lines near the screen in the background,
-polling for changes and alerts, ticking the countdowns, and reading again after a write."""
+"""The live queue: reads, polls, ticks and the read after a write, off the UI thread."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The incident the detail pane shows: it follows the queue's selection, is read in the
-background, and is read again when another workstation changes it."""
+"""The incident the detail pane shows, following the queue's selection and other desks."""
 
 from __future__ import annotations
 

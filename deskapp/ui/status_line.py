@@ -1,5 +1,4 @@
-"""The status bar: progress of long work, the view's size, who works, the office, the last
-read."""
+"""The status bar: progress of long work, the view's size, the agent, the office, last read."""
 
 from __future__ import annotations
 

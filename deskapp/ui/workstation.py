@@ -1,5 +1,4 @@
-"""The agent's workstation: the open desk and its catalog, the preferences, the clock, the
-background worker and the one open dialog, shared by every part of the main window."""
+"""The agent's workstation: the open desk, preferences, clock and worker the parts share."""
 
 from __future__ import annotations
 
