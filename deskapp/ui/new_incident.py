@@ -32,13 +32,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deskapp.app.preview import preview_due_times
 from deskapp.app.sla import SlaService
 from deskapp.app.views import IncidentDraft
-from deskapp.core.agreement import Agreement, ClockStart
+from deskapp.core.agreement import Agreement
 from deskapp.core.agreement_file import CHANNELS
 from deskapp.core.errors import InputError
-from deskapp.core.hints import intake_hints, scope_of
-from deskapp.core.sla import DueTime, due_time
+from deskapp.core.hints import intake_hints
+from deskapp.core.sla import DueTime
+from deskapp.core.workflow import check_category, check_channel, waits_for_documentation
 from deskapp.ui.countdown import moment_text
 from deskapp.ui.detail import ExplanationDialog
 from deskapp.ui.explain import due_time_explanation
@@ -287,8 +289,7 @@ class NewIncidentDialog(QDialog):
             self.category.addItem(category, category)
         for category in agreement.out_of_scope:
             self.category.addItem(f"{category} (out of scope)", category)
-        uses_documentation = any(m.clock_start is ClockStart.DOCUMENTATION_COMPLETE
-                                 for m in agreement.metrics)
+        uses_documentation = waits_for_documentation(agreement)
         self.documentation.setVisible(uses_documentation)
         self.documentation_label.setVisible(uses_documentation)
         channel = agreement.severities[-1].channels[:1] if agreement.severities else ()
@@ -357,15 +358,19 @@ class NewIncidentDialog(QDialog):
         reported = self.reported_at() or self.clock()
         documented = self.documentation.moment() if self.documentation.isVisible() else None
         self._show_definition(agreement, severity_key)
+        channel, category = str(self.channel.currentData()), self.category_value()
         try:
-            hints = intake_hints(agreement, severity_key, self.channel.currentData(),
-                                 self.category_value() or None, self.filing_deadline.moment(),
-                                 reported)
+            hints = intake_hints(agreement, severity_key, channel, category or None,
+                                 self.filing_deadline.moment(), reported)
         except InputError as error:
             hints = [str(error)]
-        if self.category_value() and scope_of(agreement, self.category_value()) is None \
-                and (agreement.in_scope or agreement.out_of_scope):
-            hints.append(f"{self.category_value()!r} is not a category {agreement.name} lists")
+        # What logging would refuse, said while the agent types (the same checks).
+        try:
+            check_channel(channel)
+            if category:
+                check_category(agreement, category)
+        except InputError as error:
+            hints.append(str(error))
         self.hints.setText("\n".join(f"⚠ {hint}" for hint in hints))
         self.hints.setVisible(bool(hints))
         self._fill_preview(agreement, severity.key, reported, documented)
@@ -404,36 +409,31 @@ class NewIncidentDialog(QDialog):
                 widget.deleteLater()
         self.previewed = {}
         try:
-            site = self.sla.site(self.site_zone.text().strip() or None,
-                                 self.site_country.text().strip().upper() or None)
+            lines = preview_due_times(
+                self.sla, agreement, severity, reported,
+                site_zone=self.site_zone.text().strip() or None,
+                site_country=self.site_country.text().strip().upper() or None,
+                documented=documented)
         except InputError as error:
             grid.addWidget(QLabel(str(error)), 0, 0)
             return
         for column, heading in enumerate(["Target", "", "Due (vendor)", "Due (office)", ""]):
             grid.addWidget(QLabel(f"<b>{heading}</b>"), 0, column)
-        for row, target in enumerate(agreement.targets_for(severity), start=1):
-            metric = agreement.metric(target.metric)
-            grid.addWidget(QLabel(metric.name), row, 0)
-            grid.addWidget(QLabel(target.describe()), row, 1)
-            start = reported
-            if metric.clock_start is ClockStart.DOCUMENTATION_COMPLETE:
-                if documented is None:
-                    grid.addWidget(QLabel("starts when documentation is complete"), row, 2,
-                                   1, 3)
-                    continue
-                start = documented
-            if target.amount is None:
-                grid.addWidget(QLabel("agreed per incident"), row, 2, 1, 3)
+        for row, line in enumerate(lines, start=1):
+            grid.addWidget(QLabel(line.name), row, 0)
+            grid.addWidget(QLabel(line.target), row, 1)
+            due = line.due
+            if due is None:
+                grid.addWidget(QLabel(line.note), row, 2, 1, 3)
                 continue
-            due = due_time(agreement, target.metric, severity, start, site, self.sla.book)
-            self.previewed[target.metric] = due
+            self.previewed[line.metric] = due
             vendor_due = QLabel(moment_text(due.due, due.calendar.zone))
-            vendor_due.setObjectName(f"preview_{target.metric}")
+            vendor_due.setObjectName(f"preview_{line.metric}")
             grid.addWidget(vendor_due, row, 2)
             grid.addWidget(QLabel(moment_text(due.due, self.zone)), row, 3)
             why = QPushButton("Why?")
-            why.setObjectName(f"why_{target.metric}")
-            why.clicked.connect(lambda _=False, m=target.metric: self.explain(m))
+            why.setObjectName(f"why_{line.metric}")
+            why.clicked.connect(lambda _=False, m=line.metric: self.explain(m))
             grid.addWidget(why, row, 4)
         grid.setColumnStretch(2, 1)
         grid.setColumnStretch(3, 1)

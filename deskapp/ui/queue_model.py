@@ -3,9 +3,9 @@ ticking countdowns for the rows on screen."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import IntEnum
 from functools import cache
 from typing import Any, NamedTuple
@@ -597,9 +597,3 @@ def age_text(age: Any) -> str:
         return f"{days}d {rest // 3600}h"
     return format_duration(seconds - seconds % 60) if seconds >= 60 else "now"
 
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-Clock = Callable[[], datetime]

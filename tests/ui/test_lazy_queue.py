@@ -11,7 +11,7 @@ import pytest
 from deskapp.app import demo
 from deskapp.app.desk import Desk
 from deskapp.app.queue import QueueFilter, View
-from deskapp.ui import main_window
+from deskapp.ui import queue_controller
 from deskapp.ui.queue_model import FIRST_COUNTDOWN, LAST_COUNTDOWN, MARGIN
 from tests.ui.conftest import Clock, log, settle
 
@@ -146,13 +146,13 @@ def test_a_poll_reads_the_ids_again_only_when_something_changed(
 def test_a_poll_asked_for_during_a_read_runs_right_after_it(qtbot, window,
                                                           monkeypatch) -> None:
     asked: list[Any] = []
-    real = main_window.changed_since
+    real = queue_controller.changed_since
 
     def spy(desk: Desk, since: Any) -> Any:
         asked.append(since)
         return real(desk, since)
 
-    monkeypatch.setattr(main_window, "changed_since", spy)
+    monkeypatch.setattr(queue_controller, "changed_since", spy)
     window.refresh()
     window.poll()  # a read is under way: the poll waits for it, not for the next timer
     qtbot.waitUntil(lambda: len(asked) == 1)

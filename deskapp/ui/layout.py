@@ -1,0 +1,197 @@
+"""The window's layout: views, queue and incident side by side, remembered between runs."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deskapp.app.queue import View
+from deskapp.ui.delegates import CountdownDelegate
+from deskapp.ui.queue_model import COUNTDOWN_COLUMNS, Column, QueueModel
+from deskapp.ui.settings import Preferences
+
+VIEWS = [
+    (View.MY_OPEN, "My open"),
+    (View.BREACHING_SOON, "Breaching soon"),
+    (View.BREACHED, "Breached"),
+    (View.PAUSED, "Paused"),
+    (View.DUE_TODAY, "Due today"),
+    (View.ALL_OPEN, "All open"),
+    (View.CLOSED, "Closed"),
+]
+COLUMN_WIDTHS = {
+    Column.KEY: 96, Column.VENDOR: 80, Column.PRODUCT: 124, Column.SEVERITY: 64,
+    Column.TIER: 52, Column.STATUS: 140, Column.ASSIGNEE: 76, Column.TITLE: 260,
+    Column.AGE: 72, Column.RESPONSE: 100, Column.WORKAROUND: 100, Column.RESOLUTION: 100,
+}
+LEGEND = (
+    "<small><b>Countdowns</b> are business time left in the vendor's calendar."
+    "<br><span style='color:#1e5631'>running</span> · "
+    "<span style='background:#ffe8a3;color:#7a4b00'>&nbsp;warning&nbsp;</span> · "
+    "<span style='background:#f9d0d0;color:#8b1a1a'><b>&nbsp;breached&nbsp;</b>"
+    "</span> · <span style='background:#dde8f7;color:#2b4c7e'>&nbsp;‖ paused&nbsp;"
+    "</span> · <span style='color:#5f6b66'>✓ met</span> · "
+    "<span style='color:#6e6e6e'>not started</span></small>")
+
+
+class ViewsPanel(QWidget):
+    """The queue's views (Ctrl+1 to Ctrl+7) above the countdowns' legend."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.views = QListWidget()
+        self.views.setObjectName("views")
+        for number, (view, text) in enumerate(VIEWS, start=1):
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, view.value)
+            item.setToolTip(f"Ctrl+{number}")
+            self.views.addItem(item)
+        self.views.setCurrentRow(5)  # all open
+        self.views.currentRowChanged.connect(lambda _row: self.changed.emit())
+        self.views.setMaximumWidth(170)
+        legend = QLabel(LEGEND)
+        legend.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 0, 4)
+        layout.addWidget(QLabel("<b>Views</b>"))
+        layout.addWidget(self.views, 1)
+        layout.addWidget(legend)
+        self.setMaximumWidth(176)
+
+    def current_view(self) -> View:
+        item = self.views.currentItem()
+        return View(item.data(Qt.ItemDataRole.UserRole)) if item else View.ALL_OPEN
+
+    def set_view(self, view: View) -> None:
+        for row in range(self.views.count()):
+            item = self.views.item(row)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == view.value:
+                self.views.setCurrentRow(row)
+
+
+class QueueTable(QTableView):
+    """The queue, in the database's order, with countdown cells."""
+
+    def __init__(self, model: QueueModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.setTabKeyNavigation(False)
+        header = self.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setMinimumSectionSize(40)
+        for column, width in COLUMN_WIDTHS.items():
+            self.setColumnWidth(column, width)
+        # The title takes whatever width the other columns leave.
+        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        self.countdown_delegate = CountdownDelegate(model, self)
+        for column in COUNTDOWN_COLUMNS:
+            self.setItemDelegateForColumn(column, self.countdown_delegate)
+        # Always the queue's order, as the database sorts it: sorting by a column would
+        # need every row of the view, and only the rows near the screen are read.
+        self.setSortingEnabled(False)
+        header.setSortIndicatorShown(False)
+        header.setToolTip("Soonest due first (closed: latest first)")
+
+    def visible_rows(self) -> tuple[int, int]:
+        """The first and last rows on screen; (0, -1) when none."""
+        count = self.model().rowCount()
+        if count == 0 or not self.isVisible():
+            return 0, -1
+        first = self.rowAt(0)
+        last = self.rowAt(self.viewport().height() - 1)
+        if first < 0:
+            return 0, -1
+        return first, last if last >= 0 else count - 1
+
+    def page_rows(self) -> int:
+        """How many rows a screen of the queue shows, at least roughly."""
+        height = self.verticalHeader().defaultSectionSize()
+        return max(self.viewport().height() // max(height, 1) + 1, 40)
+
+
+class WindowLayout:
+    """The views on the left; on the right the queue above the incident shown."""
+
+    def __init__(self, window: QMainWindow, views: ViewsPanel, queue_side: list[QWidget],
+                 table: QueueTable, detail: QWidget) -> None:
+        self.window = window
+        self.views = views
+        self.table = table
+        queue = QWidget()
+        queue_layout = QVBoxLayout(queue)
+        queue_layout.setContentsMargins(0, 4, 0, 0)
+        for widget in queue_side:
+            queue_layout.addWidget(widget)
+        queue_layout.addWidget(table, 1)
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.addWidget(queue)
+        self.right.addWidget(detail)
+        self.right.setStretchFactor(0, 3)
+        self.right.setStretchFactor(1, 2)
+        self.right.setChildrenCollapsible(False)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(views)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        window.setCentralWidget(self.splitter)
+
+    def restore(self, prefs: Preferences) -> None:
+        window = self.window
+        geometry = prefs.value("window/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            window.restoreGeometry(geometry)
+        else:
+            window.resize(1400, 860)
+        if prefs.value("window/right") is None:
+            self.right.setSizes([470, 400])
+        state = prefs.value("window/state")
+        if isinstance(state, QByteArray):
+            window.restoreState(state)
+        for key, splitter in (("window/splitter", self.splitter), ("window/right", self.right)):
+            saved = prefs.value(key)
+            if isinstance(saved, QByteArray):
+                splitter.restoreState(saved)
+        header = prefs.value("queue/header")
+        if isinstance(header, QByteArray):
+            restored = self.table.horizontalHeader()
+            restored.restoreState(header)
+            # A layout saved when the queue could be sorted by a column: the queue's order.
+            restored.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            restored.setSortIndicatorShown(False)
+        view = prefs.value("queue/view")
+        if isinstance(view, str) and view in {v.value for v in View}:
+            self.views.set_view(View(view))
+
+    def save(self, prefs: Preferences) -> None:
+        window = self.window
+        prefs.set_value("window/geometry", window.saveGeometry())
+        prefs.set_value("window/state", window.saveState())
+        prefs.set_value("window/splitter", self.splitter.saveState())
+        prefs.set_value("window/right", self.right.saveState())
+        prefs.set_value("queue/header", self.table.horizontalHeader().saveState())
+        prefs.set_value("queue/view", self.views.current_view().value)
+        prefs.store.sync()
