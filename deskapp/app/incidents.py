@@ -114,6 +114,7 @@ def view_of(desk: Desk, session: Session, incident: IncidentRecord, events: Sequ
         resolution_type=incident.resolution_type, reported_at=incident.reported_at,
         updated_at=incident.updated_at, updated_by=incident.updated_by,
         agreement_version=agreement.version,
+        documentation_complete_at=incident.documentation_complete_at,
         events=tuple(events), clocks=tuple(states),
         warnings=(tuple(calendar_warnings(agreement, states, now))
                   if Status(incident.status).is_open else ()),

@@ -9,6 +9,7 @@ from datetime import datetime
 from deskapp.core.clocks import TargetClock, TargetState
 from deskapp.core.keys import incident_key
 from deskapp.core.lifecycle import Event, Status
+from deskapp.core.workflow import Standing
 
 
 @dataclass(frozen=True)
@@ -63,9 +64,15 @@ class IncidentView:
     updated_at: datetime
     updated_by: str
     agreement_version: str
+    documentation_complete_at: datetime | None = None
     events: tuple[Event, ...] = ()
     clocks: tuple[TargetState, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    def standing(self) -> Standing:
+        """What decides the actions the incident allows (core's workflow rule)."""
+        return Standing(self.key, self.status, self.tier, self.severity,
+                        self.documentation_complete_at is not None)
 
 
 @dataclass(frozen=True)

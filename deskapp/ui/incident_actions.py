@@ -15,7 +15,7 @@ from deskapp.app.desk import Changed, ConflictError, Desk
 from deskapp.app.instants import parse_instant
 from deskapp.app.views import IncidentDraft, IncidentView
 from deskapp.core.agreement import Agreement
-from deskapp.core.lifecycle import EventKind, ResolutionType
+from deskapp.core.lifecycle import ResolutionType
 from deskapp.core.workflow import (
     Action,
     AgreeDueDate,
@@ -33,7 +33,6 @@ from deskapp.core.workflow import (
     Resolve,
     Respond,
     Resume,
-    Standing,
     allowed_actions,
     pause,
 )
@@ -188,14 +187,6 @@ def make_action(window: QWidget, text: str, shortcut: str, handler: Callable[[],
     return made
 
 
-def standing(incident: IncidentView) -> Standing:
-    """What decides the actions the incident allows, as the service showed it."""
-    documented = any(event.kind is EventKind.DOCUMENTATION_COMPLETE
-                     for event in incident.events)
-    return Standing(incident.key, incident.status, incident.tier, incident.severity,
-                    documented)
-
-
 class IncidentActions(QObject):
     """Runs the actions on the incident shown; a write goes through the queue, which shows
     the view around the incident afterwards. ``users_changed``: a new person was named."""
@@ -235,7 +226,7 @@ class IncidentActions(QObject):
         if self.station.ready and incident is not None:
             agreement = self.station.agreement_of(incident.vendor)
             if agreement is not None:
-                allowed = allowed_actions(standing(incident), agreement)
+                allowed = allowed_actions(incident.standing(), agreement)
         for spec in SPECS:
             self.by_name[spec.name].setEnabled(spec.action in allowed)
 

@@ -11,7 +11,7 @@ from types import TracebackType
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from deskapp.storage.engine import DATABASE_ENV, database_url
+from deskapp.app.locations import DATABASE_ENV, database_url
 from deskapp.ui.main_window import MainWindow
 from deskapp.ui.style import app_icon, style_sheet
 

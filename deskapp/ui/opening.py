@@ -10,9 +10,9 @@ from datetime import datetime
 from pathlib import Path
 
 from deskapp.app.desk import Desk
+from deskapp.app.locations import sqlite_url
 from deskapp.core.agreement import Agreement
 from deskapp.office import Office
-from deskapp.storage.engine import sqlite_url
 
 DEMO_INCIDENTS = 2000
 DEMO_SEED = 7

@@ -15,7 +15,7 @@ from deskapp.core.workflow import (
     allowed_actions,
     refusal,
 )
-from deskapp.ui.incident_actions import SPECS, standing
+from deskapp.ui.incident_actions import SPECS
 from tests.ui.conftest import log, settle
 
 STATUS_ACTIONS = {"pause", "resume", "workaround", "resolve", "close", "reopen"}
@@ -39,7 +39,7 @@ def test_the_actions_enabled_are_those_cores_workflow_allows(qtbot, window,
     show(qtbot, window, key)
     incident = window.detail.incident
     agreement = window.catalog.agreements["magaya"]
-    allowed = allowed_actions(standing(incident), agreement)
+    allowed = allowed_actions(incident.standing(), agreement)
     assert enabled(window) == {spec.name for spec in SPECS if spec.action in allowed}
     assert enabled(window) & STATUS_ACTIONS == {"close", "reopen"}
 
@@ -58,7 +58,7 @@ def test_documentation_complete_is_not_offered_once_recorded(qtbot, window,
     show(qtbot, window, key)
     assert not window.actions_by_name["documentation"].isEnabled()
     agreement = window.catalog.agreements["catapult"]
-    reason = refusal(Action.DOCUMENTATION, standing(window.detail.incident), agreement)
+    reason = refusal(Action.DOCUMENTATION, window.detail.incident.standing(), agreement)
     assert reason == f"{key}'s documentation was already complete"
     window.take_action("documentation")  # as a shortcut would, were it enabled
     settle(qtbot, window)
