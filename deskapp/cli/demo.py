@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from deskapp.app import demo
 from deskapp.app.instants import parse_instant
-from deskapp.cli.incident import DB_HELP, open_desk
+from deskapp.cli.arguments import DB_HELP
+from deskapp.cli.incident import open_desk
 from deskapp.core.errors import InputError
 from deskapp.storage.errors import describe, storage_errors
 from deskapp.storage.models import Incident, TargetClock
