@@ -26,6 +26,7 @@ from deskapp.core.workflow import (
     check_text,
     conflict_message,
     instant,
+    waits_for_documentation,
 )
 from deskapp.storage import catalog, people, records, timelines
 from deskapp.storage.database import NUMBERING_LOCK, serialize
@@ -156,6 +157,8 @@ def log(desk: Desk, draft: IncidentDraft, *, author: str | None = None,
         events = [Event(EventKind.CREATED, reported, work.author, data)]
         documented = None
         if draft.documentation_complete_at is not None:
+            if not waits_for_documentation(agreement):
+                raise InputError(f"{agreement.name}'s clocks do not wait for documentation")
             documented = checked_at(desk, draft.documentation_complete_at, now, reported)
             events.append(Event(EventKind.DOCUMENTATION_COMPLETE, documented, work.author, {}))
         assignee = assignee_id = None

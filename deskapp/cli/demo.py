@@ -6,14 +6,12 @@ import argparse
 import sys
 from typing import Any
 
-from sqlalchemy import func, select
-
 from deskapp.app import demo
 from deskapp.app.instants import parse_instant
-from deskapp.cli.incident import DB_HELP, open_desk
+from deskapp.app.summary import summarize
+from deskapp.cli.arguments import DB_HELP
+from deskapp.cli.incident import open_desk
 from deskapp.core.errors import InputError
-from deskapp.storage.errors import describe, storage_errors
-from deskapp.storage.models import Incident, TargetClock
 
 DESCRIPTION = """\
 Fill an empty database with demo incidents for all the vendors' agreements: every
@@ -54,20 +52,13 @@ def run_demo(args: argparse.Namespace) -> int:
                            bulk=not args.through_service, progress=progress)
         if not args.quiet and sys.stderr.isatty():
             print(file=sys.stderr)
-        with storage_errors(desk.database.engine.url), desk.database.engine.connect() as connection:
-            by_status = dict(connection.execute(
-                select(Incident.status, func.count()).group_by(Incident.status)).all())
-            breached = connection.scalar(
-                select(func.count()).select_from(TargetClock).where(
-                    TargetClock.due_at.is_not(None),
-                    TargetClock.state.in_(("breached", "running")),
-                    TargetClock.due_at < result.end)) or 0
+        summary = summarize(desk, result.end)
         zone = desk.sla.office_zone
-        print(f"{describe(desk.database.engine.url)}: {result.incidents:,} incidents, "
+        print(f"{summary.database}: {result.incidents:,} incidents, "
               f"{result.events:,} events in {result.seconds:.1f} s")
         print(f"history {result.first.astimezone(zone):%Y-%m-%d} to "
               f"{result.end.astimezone(zone):%Y-%m-%d %H:%M %Z} (seed {args.seed})")
         print(f"open {result.open:,}; " + ", ".join(
-            f"{status} {count:,}" for status, count in sorted(by_status.items()))
-            + f"; targets breached {breached:,}")
+            f"{status} {count:,}" for status, count in summary.by_status)
+            + f"; targets breached {summary.breached:,}")
     return 0

@@ -12,8 +12,8 @@ from typing import Any
 
 from deskapp.app.instants import parse_instant
 from deskapp.app.sla import DueQuery, SlaService
-from deskapp.core.calendar import format_duration
 from deskapp.core.errors import InputError
+from deskapp.core.explain import calendar_line, explain_due, target_line
 from deskapp.core.sla import DueTime
 from deskapp.office import machine_office
 
@@ -180,33 +180,19 @@ def run_explain(args: argparse.Namespace) -> int:
 
 
 def explanation_text(due: DueTime) -> str:
-    """What a person reads under "Why this time?"."""
-    agreement, target = due.agreement, due.target
-    zone = due.calendar.zone
-    spec = agreement.calendars[target.calendar]
-    metric = agreement.metric(target.metric)
-    lines = [
-        f"{agreement.name} severity {target.severity} ({agreement.severity(target.severity).name})"
-        f", {metric.name}: {target.describe()}",
-        f"Calendar: {spec.name} [{due.zone_name}]: {spec.describe_hours()}; "
-        f"holidays: {spec.describe_holidays()}",
-        f"Clock start:     {due.start.astimezone(zone):%a %Y-%m-%d %H:%M %Z}",
-    ]
-    if due.effective_start != due.start:
-        lines.append(f"Effective start: {due.effective_start.astimezone(zone):%a %Y-%m-%d %H:%M %Z}"
-                     "  (the first open minute)")
-    steps = due.explain()
-    if steps:
+    """What a person reads under "Why this time?": every interval counted, one a line."""
+    explained = explain_due(due)
+    lines = [target_line(due.agreement, due.target),
+             calendar_line(due.agreement, due.target, due.zone_name) or "",
+             *explained.start_lines()]
+    if explained.entries:
         lines.append("")
-        lines.extend("  " + step.describe(zone) for step in steps)
-        counted = sum(step.seconds for step in steps)
-        lines.append(f"  total counted: {format_duration(counted)}")
+        lines.extend("  " + entry.describe() for entry in explained.entries)
+        lines.append("  " + explained.total_line())
     else:
         lines.append("Plain elapsed time: no calendar applies.")
     lines.append("")
-    due_local = due.due.astimezone(zone)
-    lines.append(f"Due: {due_local:%a %Y-%m-%d %H:%M %Z}  ({local_iso(due.due, due)})")
-    warning = due.holiday_warning()
-    if warning:
-        lines.append(f"Warning: {warning}")
+    lines.append(f"{explained.due_line()}  ({local_iso(due.due, due)})")
+    if explained.warning:
+        lines.append(f"Warning: {explained.warning}")
     return "\n".join(lines)

@@ -301,10 +301,11 @@ class ChangeTier(Change):
             assert found is not None  # refused above otherwise
             new = found
         else:
+            # A tier the agreement does not name is refused as such, whatever the status.
+            new = agreement.tier(self.tier).key
             reason = _open_refusal(standing_of(incident, key))
             if reason is not None:
                 raise InputError(reason)
-            new = agreement.tier(self.tier).key
             if new == current:
                 raise InputError(f"{key} is already at tier {new}")
             up = current not in order or order.index(new) > order.index(current)

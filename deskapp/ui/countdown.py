@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from deskapp.core.agreement import Unit
 from deskapp.core.calendar import Calendar, HolidayKind, format_duration
 from deskapp.core.clocks import ClockState, TargetClock, TargetState
+from deskapp.core.explain import moment_text
 
 METRICS = ("response", "workaround", "resolution")
 
@@ -73,10 +74,6 @@ def left_text(seconds: float) -> str:
         hours = int(abs(seconds) // 3600)
         return f"{'-' if seconds < 0 else ''}{hours}h"
     return format_duration(seconds)
-
-
-def moment_text(moment: datetime, zone: ZoneInfo) -> str:
-    return f"{moment.astimezone(zone):%a %Y-%m-%d %H:%M %Z}"
 
 
 def calendar_state_text(calendar: Calendar, unit: Unit, now: datetime) -> str:

@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 
 from deskapp.app.views import IncidentView, detail_items
 from deskapp.core.clocks import TargetState
+from deskapp.core.explain import moment_text
 from deskapp.core.lifecycle import Event, EventKind
-from deskapp.ui.countdown import countdown, moment_text, tooltip
+from deskapp.ui.countdown import countdown, tooltip
 from deskapp.ui.explain import clock_explanation
 from deskapp.ui.queue_model import Display
 from deskapp.ui.style import look_style

@@ -38,10 +38,10 @@ from deskapp.app.views import IncidentDraft
 from deskapp.core.agreement import Agreement
 from deskapp.core.agreement_file import CHANNELS
 from deskapp.core.errors import InputError
+from deskapp.core.explain import moment_text
 from deskapp.core.hints import intake_hints
 from deskapp.core.sla import DueTime
 from deskapp.core.workflow import check_category, check_channel, waits_for_documentation
-from deskapp.ui.countdown import moment_text
 from deskapp.ui.detail import ExplanationDialog
 from deskapp.ui.explain import due_time_explanation
 from deskapp.ui.infobar import InfoBar
