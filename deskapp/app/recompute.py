@@ -133,6 +133,8 @@ def recompute_range(desk: Clocks, low: int, high: int) -> int:
             changes.next_dues.append({"key": incident.id, "due": due})
     changes.removed.extend(cached)  # targets the severity no longer has
     if changes:
+        versions = {incident.id: incident.version for incident in found.incidents}
         with desk.database.writing() as session:
-            rows.write_changes(session, changes)
+            # Incidents written meanwhile keep the clocks their own write computed.
+            rows.write_changes(session, changes, versions)
     return len(found.incidents)

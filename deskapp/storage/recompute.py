@@ -41,6 +41,7 @@ class RangeIncident(NamedTuple):
     site_country: str | None
     status: str
     next_due_at: datetime | None
+    version: int
 
 
 @dataclass
@@ -85,7 +86,7 @@ def read_range(session: Session, low: int, high: int) -> Range:
         session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     incidents = [RangeIncident(*row) for row in session.execute(select(
         Incident.id, Incident.agreement_version_id, Incident.site_zone,
-        Incident.site_country, Incident.status, Incident.next_due_at,
+        Incident.site_country, Incident.status, Incident.next_due_at, Incident.version,
     ).where(Incident.id.between(low, high)))]
     timelines: dict[int, list[Event]] = defaultdict(list)
     # Only the events the clocks read, and the database picks out the details they
@@ -133,21 +134,48 @@ def read_range(session: Session, low: int, high: int) -> Range:
     return Range(incidents, timelines, cached)
 
 
-def write_changes(session: Session, changes: CacheChanges) -> None:
-    if changes.changed:
+def write_changes(session: Session, changes: CacheChanges, versions: dict[int, int]
+                  ) -> int:
+    """Write ``changes`` for the incidents still at the version they were read at
+    (``versions``, by id); returns how many incidents were left out because another
+    workstation wrote them since (that write refreshed their clocks from the newer timeline,
+    which this recomputation did not read).
+
+    The incidents' rows are locked first, in id order, as every write locks its incident's
+    row before it writes the clocks (PostgreSQL; on SQLite the write transaction alone keeps
+    other writers out), so no write can land between the check and the update.
+    """
+    touched = sorted({row["new_incident_id"] for row in changes.changed}
+                     | {row["incident_id"] for row in changes.added}
+                     | {incident_id for incident_id, _ in changes.removed}
+                     | {row["key"] for row in changes.next_dues})
+    current: dict[int, int] = {}
+    for start in range(0, len(touched), 1000):
+        chunk = touched[start:start + 1000]
+        for incident_id, version in session.execute(
+                select(Incident.id, Incident.version).where(Incident.id.in_(chunk))
+                .order_by(Incident.id).with_for_update()):
+            current[incident_id] = version
+    moved = {incident_id for incident_id in touched
+             if current.get(incident_id) != versions[incident_id]}
+    changed = [row for row in changes.changed if row["new_incident_id"] not in moved]
+    added = [row for row in changes.added if row["incident_id"] not in moved]
+    removed = [key for key in changes.removed if key[0] not in moved]
+    next_dues = [row for row in changes.next_dues if row["key"] not in moved]
+    if changed:
         session.execute(
             update(CLOCKS)
             .where(and_(CLOCKS.c.incident_id == bindparam("new_incident_id"),
                         CLOCKS.c.metric == bindparam("new_metric")))
             .values({name: bindparam(f"new_{name}") for name in CLOCK_FIELDS}),
-            changes.changed)
-    if changes.added:
-        session.execute(insert(CLOCKS), changes.added)
-    for incident_id, metric in changes.removed:  # targets the severity no longer has
+            changed)
+    if added:
+        session.execute(insert(CLOCKS), added)
+    for incident_id, metric in removed:  # targets the severity no longer has
         session.execute(delete(CLOCKS).where(
             CLOCKS.c.incident_id == incident_id, CLOCKS.c.metric == metric))
-    if changes.next_dues:
+    if next_dues:
         session.execute(
             update(INCIDENTS).where(INCIDENTS.c.id == bindparam("key"))
-            .values(next_due_at=bindparam("due")), changes.next_dues)
-
+            .values(next_due_at=bindparam("due")), next_dues)
+    return len(moved)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,7 +14,11 @@ from sqlalchemy import event, update
 from deskapp.app import recompute
 from deskapp.app.demo import fill
 from deskapp.app.desk import Desk
+from deskapp.app.queue import QueueFilter, View
+from deskapp.core.errors import InputError
+from deskapp.core.lifecycle import Status
 from deskapp.office import Office
+from deskapp.storage import recompute as storage_recompute
 from deskapp.storage.models import Incident
 from deskapp.storage.models import TargetClock as ClockRow
 
@@ -61,4 +67,84 @@ def test_a_recomputation_of_an_up_to_date_cache_writes_nothing(any_database_url:
         assert recompute.recompute_all(desk, workers=1) == 60
         assert writes == []
     finally:
+        desk.shutdown()
+
+
+def damage_the_cache(desk: Desk) -> None:
+    with desk.writing() as session:  # every cached due time and next due wrong
+        session.execute(update(ClockRow).values(due_at=END - timedelta(days=999)))
+        session.execute(update(Incident).values(next_due_at=None))
+
+
+def stale(desk: Desk, keys: list[str]) -> list[str]:
+    """The incidents whose cached clocks differ from their timeline's."""
+    return [key for key in keys if desk.cached_clocks(key) != desk.fresh_clocks(key)]
+
+
+def test_a_write_that_lands_during_a_recomputation_keeps_its_clocks(
+        any_database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    desk = Desk.open(any_database_url, office=Office("America/New_York", "US"),
+                     clock=lambda: END)
+    other = Desk.open(any_database_url, office=Office("America/New_York", "US"),
+                      clock=lambda: END)
+    try:
+        fill(desk, 60, seed=3, end=END)
+        keys = [row.key for row in desk.queue()]
+        working = [row.key for row in desk.queue() if row.status.value == "in progress"]
+        assert working
+        damage_the_cache(desk)
+        read_range = storage_recompute.read_range
+
+        def read_then_another_desk_writes(*args: object) -> storage_recompute.Range:
+            found = read_range(*args)  # type: ignore[arg-type]
+            for key in working:  # a pause moves every pausable clock of the incident
+                other.pause(key, "Waiting for logs", author="bob")
+            return found
+
+        monkeypatch.setattr(storage_recompute, "read_range", read_then_another_desk_writes)
+        recompute.recompute_all(desk, workers=1)
+        assert stale(desk, working) == []
+        monkeypatch.undo()
+        # What the recomputation left out, the next one repairs.
+        recompute.recompute_all(desk, workers=1)
+        assert stale(desk, keys) == []
+    finally:
+        other.shutdown()
+        desk.shutdown()
+
+
+def test_recomputing_beside_a_writer_leaves_no_stale_clock(tmp_path: Path) -> None:
+    """A writer and repeated recomputations at once: no stale clock, no deadlock, no error.
+    (The exact interleaving that made stale clocks is the test above.)"""
+    url = str(tmp_path / "desk.sqlite3")
+    desk = Desk.open(url, office=Office("America/New_York", "US"), clock=lambda: END)
+    writer = Desk.open(url, office=Office("America/New_York", "US"), clock=lambda: END)
+    try:
+        fill(desk, 200, seed=5, end=END)
+        keys = [row.key for row in desk.queue(QueueFilter(view=View.ALL_OPEN))]
+        done = threading.Event()
+
+        def write_until_done() -> None:
+            turn = 0
+            while not done.is_set():
+                key = keys[turn % len(keys)]
+                turn += 1
+                with contextlib.suppress(InputError):
+                    if writer.show(key).status is Status.WAITING_ON_CUSTOMER:
+                        writer.resume(key, author="bob")
+                    else:
+                        writer.pause(key, "Waiting for logs", author="bob")
+
+        thread = threading.Thread(target=write_until_done)
+        thread.start()
+        try:
+            for _ in range(3):
+                damage_the_cache(desk)
+                recompute.recompute_all(desk, workers=1, chunk=20)
+        finally:
+            done.set()
+            thread.join()
+        assert stale(desk, keys) == []
+    finally:
+        writer.shutdown()
         desk.shutdown()
