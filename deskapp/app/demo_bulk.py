@@ -1,9 +1,9 @@
-"""Planned incidents written in bulk: their changes applied in memory, their rows in batches.
+"""Planned incidents written in bulk: the service's rows built in memory, inserted in batches.
 
-Each plan's changes are applied, in order, to a ``WorkedIncident`` exactly as the desk applies
-them to a stored incident, giving the same timeline; the clocks are computed once from the
-whole timeline, and the incidents, events and cached clocks of a batch go into the database
-in a few statements.
+A plan holds the timeline entries its changes added and the incident as they leave it (the
+planner applied them as the desk does); the clocks are computed once from the whole timeline,
+and the incidents, events and cached clocks of a batch go into the database in a few
+statements.
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ from typing import Any
 
 from deskapp.app.demo_year import Plan, WorkedIncident, logged
 from deskapp.app.desk import Desk, clock_row_values
-from deskapp.app.views import IncidentDraft, incident_key
+from deskapp.app.views import IncidentDraft
 from deskapp.core.agreement import Agreement
 from deskapp.core.clocks import TargetClock, compute_clocks, next_due
 from deskapp.core.lifecycle import Event, EventKind, Status
-from deskapp.core.workflow import Context
 from deskapp.storage import bulk
 
 
@@ -29,7 +28,8 @@ class _Built:
 
     row: dict[str, Any]
     assignee: str | None
-    events: list[tuple[Event, datetime]]  # with when each was recorded
+    events: list[Event]
+    recorded: list[datetime]  # when each event was recorded
     clocks: list[dict[str, Any]]
 
 
@@ -65,7 +65,8 @@ class BulkWriter:
                  "at": event.at, "recorded_at": recorded, "author": event.author,
                  "data": dict(event.data)}
                 for incident_id, incident in zip(ids, built, strict=True)
-                for seq, (event, recorded) in enumerate(incident.events, start=1)]
+                for seq, (event, recorded) in enumerate(
+                    zip(incident.events, incident.recorded, strict=True), start=1)]
             bulk.insert_events(connection, events)
             bulk.insert_clocks(connection, [
                 {"incident_id": incident_id, **clock}
@@ -77,7 +78,7 @@ class BulkWriter:
         """Authors and assignees not yet users, in the order they first appear."""
         names: dict[str, None] = {}
         for incident in built:
-            for name in (*(event.author for event, _ in incident.events), incident.assignee):
+            for name in (*(event.author for event in incident.events), incident.assignee):
                 if name and name not in self.users:
                     names[name] = None
         return list(names)
@@ -85,27 +86,26 @@ class BulkWriter:
     def build(self, plan: Plan) -> _Built:
         """The plan's incident as the service leaves it after logging it and applying each
         of its changes at its time."""
-        draft = plan.draft
+        draft, incident = plan.draft, plan.worked
         agreement = self.agreements[draft.vendor]
         self.number += 1
         # Kept resolved, as the service keeps it: a part not given is the office's.
         site = self.site(draft.site_zone, draft.site_country)
-        incident = logged(draft, self.number, agreement, site)
         reported = plan.reported_at
-        events = [(event, reported) for event in _logging_events(draft, incident, plan)]
-        key = incident_key(incident.number)
+        events = _logging_events(logged(draft, self.number, agreement, site), draft, plan)
+        recorded = [reported] * len(events)
         updated_at, updated_by = reported, plan.author
-        for action in plan.actions:
-            at, author = action.at, action.author
-            steps = action.change.apply(incident, Context(key, agreement, at, self.site))
-            events += [(Event(kind, at, author, details), at) for kind, details in steps]
+        for at, author, _, steps in plan.actions:
+            for kind, details in steps:
+                events.append(Event(kind, at, author, details))
+                recorded.append(at)
             updated_at, updated_by = at, author
         is_open = Status(incident.status).is_open
-        clocks = compute_clocks([event for event, _ in events], agreement, site, self.book)
+        clocks = compute_clocks(events, agreement, site, self.book)
         due = next_due(clocks) if is_open else None
         vendor_id = self.vendor_ids[draft.vendor]
         row: dict[str, Any] = {
-            "number": incident.number, "vendor_id": vendor_id,
+            "number": self.number, "vendor_id": vendor_id,
             "product_id": self.product_ids[(vendor_id, draft.product)],
             "agreement_version_id": self.version_ids[draft.vendor],
             "title": draft.title.strip(), "description": draft.description,
@@ -122,15 +122,14 @@ class BulkWriter:
             "version": 1 + len(plan.actions) + (due is not None),
             "next_due_at": due, "is_open": is_open,
         }
-        return _Built(row, incident.assignee_name, events, _clock_rows(clocks))
+        return _Built(row, incident.assignee_name, events, recorded, _clock_rows(clocks))
 
 
-def _logging_events(draft: IncidentDraft, incident: WorkedIncident, plan: Plan
-                    ) -> list[Event]:
-    """The timeline the desk starts when it logs ``draft``."""
+def _logging_events(opened: WorkedIncident, draft: IncidentDraft, plan: Plan) -> list[Event]:
+    """The timeline the desk starts when it logs ``draft`` (``opened``: the new incident)."""
     author, reported = plan.author, plan.reported_at
     events = [Event(EventKind.CREATED, reported, author, {
-        "severity": incident.severity, "tier": incident.tier, "status": incident.status})]
+        "severity": opened.severity, "tier": opened.tier, "status": opened.status})]
     if draft.documentation_complete_at is not None:
         events.append(Event(EventKind.DOCUMENTATION_COMPLETE, draft.documentation_complete_at,
                             author, {}))

@@ -7,8 +7,13 @@ Catapult's documentation, escalations, severity changes with reasons, agreed due
 workarounds, resolutions, closings and a few reopenings. Replies and resolutions are timed as
 a fraction of the target they answer, in that target's own business time, so most targets
 are met and some are breached; recent incidents and a few stalled older ones are still open
-when the history ends. Each change is applied to the planned incident as it is planned, so a
-plan only holds changes the service accepts, in the state the service would find.
+when the history ends.
+
+Each change is applied as it is planned, to the planned incident (a ``WorkedIncident``: core's
+``Editable`` without a database row), just as the desk applies it to a stored incident: a
+plan holds only changes the service accepts, the timeline entries each one added and the
+incident as they leave it, so the bulk writer stores the service's rows without applying
+anything again.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from deskapp.app.demo_catalog import (
@@ -61,6 +67,7 @@ from deskapp.core.workflow import (
     Respond,
     Resume,
     SetStatus,
+    Step,
     agrees_due_per_incident,
     next_tier,
     pause,
@@ -70,25 +77,6 @@ from deskapp.core.workflow import (
 HISTORY = timedelta(days=365)
 # How a planned incident is named in a refusal (a plan breaking a rule is a planning bug).
 PLANNED_KEY = "a planned incident"
-
-
-@dataclass(frozen=True)
-class PlannedChange:
-    """A change an agent applies to the incident at ``at``."""
-
-    at: datetime
-    author: str
-    change: Change
-
-
-@dataclass(frozen=True)
-class Plan:
-    """An incident as it will be logged and worked."""
-
-    draft: IncidentDraft
-    reported_at: datetime
-    author: str
-    actions: tuple[PlannedChange, ...]
 
 
 @dataclass(slots=True)
@@ -105,6 +93,28 @@ class WorkedIncident:
     agreed_due: datetime | None
     site_zone: str | None
     site_country: str | None
+
+
+class PlannedChange(NamedTuple):
+    """A change an agent applied to the incident at ``at``, and the timeline entries applying
+    it added (a tuple: a year holds millions)."""
+
+    at: datetime
+    author: str
+    change: Change
+    steps: Sequence[Step]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An incident as it will be logged and worked: ``worked`` is the incident as logging the
+    draft and applying the changes, in order, leave it."""
+
+    draft: IncidentDraft
+    reported_at: datetime
+    author: str
+    actions: tuple[PlannedChange, ...]
+    worked: WorkedIncident
 
 
 def logged(draft: IncidentDraft, number: int, agreement: Agreement, site: Site
@@ -198,7 +208,7 @@ class _Planner:
         self.cursor = reported
         self.tier = agreement.tiers[0].key if agreement.tiers else ""  # as logged
         self.author = rng.choice(AGENTS)
-        self.incident: WorkedIncident | None = None  # once the draft is made
+        self.incident: WorkedIncident  # once the draft is made
         self.resolve_index: int | None = None
         # Gaps between actions pass in the vendor's working hours.
         first = next((t for t in agreement.targets if t.unit is not Unit.CALENDAR_HOURS),
@@ -209,7 +219,7 @@ class _Planner:
     # ----- time ------------------------------------------------------------------------
 
     def target(self, metric: str) -> Target | None:
-        wanted = self.worked.severity
+        wanted = self.incident.severity
         return next((t for t in self.agreement.targets
                      if t.metric == metric and t.severity == wanted), None)
 
@@ -241,13 +251,8 @@ class _Planner:
     # ----- the incident ------------------------------------------------------------------
 
     @property
-    def worked(self) -> WorkedIncident:
-        assert self.incident is not None, "the draft comes first"
-        return self.incident
-
-    @property
     def status(self) -> Status:
-        return Status(self.worked.status)
+        return Status(self.incident.status)
 
     def add(self, at: datetime, change: Change, author: str | None = None) -> None:
         """``change`` applied at ``at`` (not before the last one) by ``author``, by default
@@ -255,19 +260,22 @@ class _Planner:
         at = max(self.cursor, _minute(at))
         self.cursor = at
         author = author or self.worker()
-        change.apply(self.worked, Context(PLANNED_KEY, self.agreement, at, self.site_of))
+        steps = change.apply(self.incident, self.context(at))
         if isinstance(change, Resolve):
             self.resolve_index = len(self.actions)
-        self.actions.append(PlannedChange(at, author, change))
+        self.actions.append(PlannedChange(at, author, change, steps))
+
+    def context(self, at: datetime) -> Context:
+        return Context(PLANNED_KEY, self.agreement, at, self.site_of)
 
     def worker(self) -> str:
-        return self.worked.assignee_name or self.author
+        return self.incident.assignee_name or self.author
 
     def choice(self, options: Sequence[str]) -> str:
         return options[self.rng.randrange(len(options))]
 
     def next_tier(self) -> str | None:
-        return next_tier(self.agreement, self.worked.tier)
+        return next_tier(self.agreement, self.incident.tier)
 
     # ----- the plan ----------------------------------------------------------------------
 
@@ -314,14 +322,14 @@ class _Planner:
     def plan(self) -> Plan:
         rng = self.rng
         draft = self.draft()
-        self.incident = logged(draft, 0, self.agreement, self.site)
+        self.incident = logged(draft, 0, self.agreement, self.site)  # numbered when stored
         start = self.reported
         if waits_for_documentation(self.agreement):
             if draft.documentation_complete_at is None:
                 start = self.work_after(self.reported, rng.uniform(0.2, 12.0))
                 self.add(start, DocumentationComplete())
             start = self.cursor
-        if agrees_due_per_incident(self.agreement, self.worked.severity) and rng.random() < 0.6:
+        if agrees_due_per_incident(self.agreement, self.incident.severity) and rng.random() < 0.6:
             due = _minute(self.work_after(start, rng.uniform(24, 160)))
             self.add(self.work_after(start, rng.uniform(0.1, 3)), AgreeDueDate(due))
         # The first response: mostly in time, from the desk, sometimes from the vendor.
@@ -352,7 +360,13 @@ class _Planner:
             self.add(self.work_after(self.cursor, rng.uniform(0.2, 4)),
                      Comment(self.choice(COMMENTS)))
             self.resolve(self.work_after(self.cursor, rng.uniform(2, 40)))
-        return Plan(draft, self.reported, self.author, tuple(self.cut()))
+        kept = self.cut()
+        if len(kept) < len(self.actions):
+            # The incident as the changes made by the end leave it: the same changes again.
+            self.incident = logged(draft, 0, self.agreement, self.site)
+            for action in kept:
+                action.change.apply(self.incident, self.context(action.at))
+        return Plan(draft, self.reported, self.author, tuple(kept), self.incident)
 
     def maybe_escalate(self, when: Callable[[], datetime]) -> None:
         """Most of the time, to the next tier when there is one."""
@@ -424,7 +438,7 @@ class _Planner:
                 self.add(self.cursor + timedelta(minutes=rng.randrange(1, 30)),
                          SetStatus(Status.IN_PROGRESS))
             elif chosen == "assign":
-                other = self.choice([a for a in AGENTS if a != self.worked.assignee_name])
+                other = self.choice([a for a in AGENTS if a != self.incident.assignee_name])
                 self.add(at, Assign(other))
             else:
                 self.add(at, Comment(self.choice(COMMENTS)))
@@ -440,7 +454,7 @@ class _Planner:
 
     def change_severity(self, at: datetime) -> None:
         keys = [s.key for s in self.agreement.severities]
-        position = keys.index(self.worked.severity)
+        position = keys.index(self.incident.severity)
         raise_it = position > 0 and (position == len(keys) - 1 or self.rng.random() < 0.5)
         if raise_it:
             self.add(at, ChangeSeverity(keys[position - 1], self.choice(RAISE_REASONS)))
