@@ -2,12 +2,13 @@
 
 ``fill(desk, incidents, seed, end=...)`` plans every incident (``demo_year``): the draft an
 agent typed and the changes agents applied afterwards, core's ``Change`` objects with their
-times. The plans are then either replayed through the Desk service, every change a real
-write (``desk.apply``) checked like an agent's (``bulk=False``: the reference, slow), or, by
-default, the same changes are applied in memory and the incidents, events and cached clocks
-inserted in batches (``demo_bulk``). Both give the same rows, except the ``version``
-counter (an optimistic-lock token whose value means nothing) and the database ids. The same
-seed and end give the same data.
+times, each applied as it is planned to the planned incident by core's rules. The plans are
+then either replayed through the Desk service, every change a real write (``desk.apply``)
+checked like an agent's (``bulk=False``: the reference, slow), or, by default, what applying
+them did is stored as it is, with the clocks computed once per incident, in batches
+(``demo_bulk``). Both give the same rows, except the ``version`` counter (an optimistic-lock
+token whose value means nothing) and the database ids. The same seed and end give the same
+data.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from deskapp.app.demo_bulk import BulkWriter
-from deskapp.app.demo_year import HISTORY, Plan, PlannedChange, describe_plan, plans
+from deskapp.app.demo_year import Plan, PlannedChange, describe_plan, plans
 from deskapp.app.desk import Desk
 from deskapp.core.agreement import Agreement, Target
 from deskapp.core.calendar import Calendar
@@ -26,8 +27,8 @@ from deskapp.core.errors import InputError
 from deskapp.core.sla import Site, target_calendar
 from deskapp.storage.bulk import incident_count
 
-__all__ = ["HISTORY", "MAX_INCIDENTS", "FillResult", "Plan", "PlannedChange", "describe_plan",
-           "fill", "plans"]
+__all__ = ["MAX_INCIDENTS", "FillResult", "Plan", "PlannedChange", "describe_plan", "fill",
+           "plans"]
 
 BATCH = 1000  # incidents per transaction on the bulk path
 MAX_INCIDENTS = 1_000_000
