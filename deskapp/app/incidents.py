@@ -16,7 +16,7 @@ from deskapp.core.clocks import TargetClock, clocks_at, compute_clocks, next_due
 from deskapp.core.errors import InputError
 from deskapp.core.hints import calendar_warnings, intake_hints
 from deskapp.core.keys import parse_key
-from deskapp.core.lifecycle import Event, EventKind, Status
+from deskapp.core.lifecycle import Event, Status
 from deskapp.core.sla import Site
 from deskapp.core.workflow import (
     Change,
@@ -26,6 +26,7 @@ from deskapp.core.workflow import (
     check_text,
     conflict_message,
     instant,
+    opening_events,
     waits_for_documentation,
 )
 from deskapp.storage import catalog, people, records, timelines
@@ -153,20 +154,17 @@ def log(desk: Desk, draft: IncidentDraft, *, author: str | None = None,
         site = desk.sla.site(draft.site_zone, draft.site_country)
         if draft.category:
             check_category(agreement, draft.category)
-        data = {"severity": severity, "tier": tier, "status": Status.NEW.value}
-        events = [Event(EventKind.CREATED, reported, work.author, data)]
         documented = None
         if draft.documentation_complete_at is not None:
             if not waits_for_documentation(agreement):
                 raise InputError(f"{agreement.name}'s clocks do not wait for documentation")
             documented = checked_at(desk, draft.documentation_complete_at, now, reported)
-            events.append(Event(EventKind.DOCUMENTATION_COMPLETE, documented, work.author, {}))
         assignee = assignee_id = None
         if draft.assignee:
             assignee = check_text("name", draft.assignee, "a person's name must not be empty")
             assignee_id = people.user_id(session, assignee)
-            events.append(Event(EventKind.ASSIGNED, reported, work.author,
-                                {"assignee": assignee}))
+        events = opening_events(severity, tier, reported, work.author, documented=documented,
+                                assignee=assignee)
         clocks = compute_clocks(events, agreement, site, desk.sla.book)
         values: dict[str, Any] = dict(
             number=records.next_number(session.connection()), vendor_id=vendor.vendor_id,

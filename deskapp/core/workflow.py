@@ -20,6 +20,7 @@ from deskapp.core.errors import InputError
 from deskapp.core.hints import scope_of
 from deskapp.core.lifecycle import (
     REOPENABLE,
+    Event,
     EventKind,
     ResolutionType,
     Status,
@@ -215,6 +216,20 @@ class Context:
     agreement: Agreement
     when: datetime
     site: Callable[[str | None, str | None], Site]
+
+
+def opening_events(severity: str, tier: str, reported: datetime, author: str, *,
+                   documented: datetime | None = None, assignee: str | None = None
+                   ) -> list[Event]:
+    """The timeline a new incident starts with: logged (with its severity, tier and first
+    status), its documentation complete when it came with it, and its first assignee."""
+    events = [Event(EventKind.CREATED, reported, author,
+                    {"severity": severity, "tier": tier, "status": Status.NEW.value})]
+    if documented is not None:
+        events.append(Event(EventKind.DOCUMENTATION_COMPLETE, documented, author, {}))
+    if assignee:
+        events.append(Event(EventKind.ASSIGNED, reported, author, {"assignee": assignee}))
+    return events
 
 
 def standing_of(incident: Editable, key: str) -> Standing:

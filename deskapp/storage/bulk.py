@@ -1,0 +1,85 @@
+"""Loading many incidents at once: the ids they refer to and their rows, inserted in batches.
+
+For filling an empty database (the demo's year of incidents): each statement inserts a
+whole batch, where the desk's writes insert one incident at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
+
+from sqlalchemy import Connection, Table, func, insert, select
+
+from deskapp.storage.models import (
+    AgreementVersion,
+    Incident,
+    IncidentEvent,
+    Product,
+    TargetClock,
+    User,
+    Vendor,
+)
+
+_INCIDENTS = cast(Table, Incident.__table__)
+_EVENTS = cast(Table, IncidentEvent.__table__)
+_CLOCKS = cast(Table, TargetClock.__table__)
+_USERS = cast(Table, User.__table__)
+
+
+def incident_count(connection: Connection) -> int:
+    return connection.scalar(select(func.count(Incident.id))) or 0
+
+
+def last_incident_number(connection: Connection) -> int:
+    """The highest incident number given so far, 0 when there is none."""
+    return connection.scalar(select(func.max(Incident.number))) or 0
+
+
+def vendor_ids(connection: Connection) -> dict[str, int]:
+    """Each vendor's id by its key."""
+    return dict(connection.execute(select(Vendor.key, Vendor.id)).all())
+
+
+def current_agreement_ids(connection: Connection) -> dict[str, int]:
+    """The id of each vendor's current agreement version, by the vendor's key."""
+    return dict(connection.execute(
+        select(Vendor.key, AgreementVersion.id).join(Vendor)
+        .where(AgreementVersion.is_current)).all())
+
+
+def product_ids(connection: Connection) -> dict[tuple[int, str], int]:
+    """Each product's id by its vendor's id and its name."""
+    return {(vendor_id, name): product_id for product_id, vendor_id, name in
+            connection.execute(select(Product.id, Product.vendor_id, Product.name))}
+
+
+def user_ids(connection: Connection) -> dict[str, int]:
+    """Each user's id by name."""
+    return dict(connection.execute(select(User.name, User.id)).all())
+
+
+def add_agents(connection: Connection, names: Iterable[str]) -> dict[str, int]:
+    """New users with the agent role, in the order given; their ids by name."""
+    return {name: connection.execute(insert(_USERS).returning(_USERS.c.id),
+                                     {"name": name, "role": "agent"}).scalar_one()
+            for name in names}
+
+
+def insert_incidents(connection: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert incident rows (every column but the id); their new ids, in the same order."""
+    return list(connection.execute(
+        insert(_INCIDENTS).returning(_INCIDENTS.c.id, sort_by_parameter_order=True),
+        rows).scalars())
+
+
+def insert_events(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert timeline rows (incident_id, seq, kind, at, recorded_at, author, data)."""
+    if rows:
+        connection.execute(insert(_EVENTS), rows)
+
+
+def insert_clocks(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert cached clock rows (incident_id, metric and the clock's fields)."""
+    if rows:
+        connection.execute(insert(_CLOCKS), rows)
