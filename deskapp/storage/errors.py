@@ -24,6 +24,8 @@ class Problem(StrEnum):
     NOT_DESKAPP = "not a deskapp database"
     NEWER_VERSION = "newer version"
     CANNOT_CONNECT = "cannot connect"
+    DISK_ERROR = "disk error"
+    MIGRATION_FAILED = "migration failed"
 
 
 class StorageError(InputError):
@@ -60,6 +62,13 @@ _SQLITE = [
      "is read-only: deskapp needs write access to the file and its folder"),
     (("SQLITE_FULL", "database or disk is full"),
      Problem.DISK_FULL, "cannot grow: the disk is full; free some space and try again"),
+    (("SQLITE_IOERR", "disk i/o error"),
+     Problem.DISK_ERROR,
+     "cannot be read or written: the disk reported an error (is it full, removed or "
+     "failing?); free some space or check the disk, then try again"),
+    (("could not decode to utf-8",),
+     Problem.CORRUPT,
+     "holds damaged text; restore it from a backup (deskapp keeps *.bak files beside it)"),
     (("SQLITE_NOTADB", "file is not a database"),
      Problem.CORRUPT, "is not an SQLite database file (or is encrypted or damaged)"),
     (("SQLITE_CORRUPT", "database disk image is malformed"),
