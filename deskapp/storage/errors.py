@@ -151,6 +151,31 @@ def _clean_reason(text: str, database: str | URL | None) -> str:
     return reason
 
 
+def damaged_row(what: str, exc: BaseException, database: str | URL | None = None
+                ) -> StorageError:
+    """A stored row that cannot be read back (damaged text, an unknown status or kind,
+    malformed JSON or timestamp): ``what`` names it, e.g. "incident INC-7"."""
+    if isinstance(exc, DBAPIError | sqlite3.Error):
+        known = translate(exc, database)
+        if known is None:
+            raise exc  # a bug, not damage
+        if known.problem is not Problem.CORRUPT:
+            return known
+    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    # The driver quotes the undecodable bytes after " with text": not worth showing.
+    reason = reason.split(" with text ")[0][:200]
+    return StorageError(
+        Problem.CORRUPT,
+        f"{what} cannot be read from {describe(database)}: its stored data is damaged "
+        f"({reason}); restore the database from a backup (deskapp keeps *.bak files beside "
+        "an SQLite file) or have it repaired")
+
+
+# What decoding a damaged row raises: a value no enum has, JSON or a timestamp that does not
+# parse (ValueError), a missing key or a wrong type; and the driver's own decoding errors.
+ROW_ERRORS = (ValueError, KeyError, TypeError, DBAPIError, sqlite3.Error)
+
+
 @contextmanager
 def storage_errors(database: str | URL | None = None) -> Iterator[None]:
     """Re-raise database failures a user can act on as StorageError; others propagate."""

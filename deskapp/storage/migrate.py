@@ -34,7 +34,7 @@ VERSION_TABLE = "alembic_version"
 # A table every deskapp schema has: an unknown revision beside it means a newer deskapp.
 DESKAPP_TABLE = "incidents"
 # Any constant will do: it makes two deskapps starting at once migrate one after the other.
-_POSTGRES_MIGRATION_LOCK = 0x6465736B
+MIGRATION_LOCK = 0x6465736B
 
 _REVISION = re.compile(r"""^revision\s*(?::[^=\n]*)?=\s*["']([^"']+)["']""", re.MULTILINE)
 _DOWN = re.compile(r"""^down_revision\s*(?::[^=\n]*)?=\s*(?:["']([^"']+)["']|None)""",
@@ -109,7 +109,7 @@ def upgrade(engine: Engine, *, now: datetime | None = None) -> UpgradeResult:
 
 def _upgrade_postgresql(engine: Engine, connection: Connection, head: str) -> UpgradeResult:
     with connection.begin():
-        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_POSTGRES_MIGRATION_LOCK})")
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         before = _checked_revision(connection, engine)
         if before != head:
             if before is not None:
