@@ -293,7 +293,8 @@ def _write_backup(path: Path, revision: str, now: datetime, image: bytes) -> Pat
 
 
 def _verify(copy: Path) -> None:
-    uri = f"{copy.absolute().as_uri()}?mode=ro"
+    # immutable: the check writes nothing beside the copy (no -wal, -shm or -journal).
+    uri = f"{copy.absolute().as_uri()}?mode=ro&immutable=1"
     with closing(sqlite3.connect(uri, uri=True)) as check:
         problems = [row[0] for row in check.execute("PRAGMA integrity_check")]
     if problems != ["ok"]:
