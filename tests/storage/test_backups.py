@@ -61,7 +61,8 @@ def test_what_an_interrupted_copy_left_is_removed(tmp_path: Path) -> None:
     path = tmp_path / "desk.sqlite3"
     _fill(path)
     # A copy killed by this deskapp, in a separate process, before it was renamed ...
-    killer = ("import os, signal, sys\nfrom datetime import UTC, datetime\nfrom pathlib import Path\n"
+    killer = ("import os, signal, sys\nfrom datetime import UTC, datetime\n"
+              "from pathlib import Path\n"
               "from deskapp.storage import migrate\n"
               "os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)\n"
               "migrate.backup_sqlite(Path(sys.argv[1]), '0003', datetime.now(UTC))\n")
