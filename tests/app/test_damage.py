@@ -57,6 +57,14 @@ def test_a_full_disk_refuses_writes_with_one_message_and_still_reads(
                 desk.log(draft(description="x" * 20000), author="ana")
         assert caught.value.problem in (Problem.DISK_FULL, Problem.DISK_ERROR)
         assert desk.show(key).title == "Orders will not save"  # reading still works
+        desk.shutdown()
+        # Another command, while the disk is still full: it reads, or says why not.
+        try:
+            other = open_desk(url, clock)
+        except StorageError as error:
+            assert error.problem in (Problem.DISK_FULL, Problem.DISK_ERROR)
+        else:
+            other.shutdown()
         filler.unlink()
     finally:
         desk.shutdown()
