@@ -48,6 +48,14 @@ def store_shipped(session: Session, now: datetime) -> list[str]:
     return catalog.store_agreements(session, shipped_agreements().values(), now)
 
 
+def shipped_are_stored(session: Session) -> bool:
+    """Whether every shipped agreement's text is already its vendor's current version
+    (then starting needs no write)."""
+    stored = catalog.current_digests(session)
+    return all(stored.get(agreement.vendor) == catalog.source_digest(agreement.source)
+               for agreement in shipped_agreements().values())
+
+
 def current(session: Session, parsed: ParsedAgreements) -> dict[str, Agreement]:
     """The current agreement of every vendor, by vendor key."""
     return {row.vendor_key: parsed.get(session, row.version_id, row.source)

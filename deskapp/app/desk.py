@@ -82,7 +82,9 @@ class Desk:
     @classmethod
     def open(cls, url: str, *, office: Office | None = None,
              clock: Callable[[], datetime] | None = None) -> Desk:
-        """Migrate the database to this version (creating it if new) and load the agreements."""
+        """Migrate the database to this version (creating it if new) and load the agreements.
+
+        Only reads when the schema is current and no shipped agreement is new."""
         database = Database.open(url)
         try:
             desk = cls(database, office=office, clock=clock)
@@ -134,7 +136,13 @@ class Desk:
     # ----- agreements, settings and people ------------------------------------------------
 
     def load_shipped_agreements(self) -> list[str]:
-        """Store each shipped agreement whose text is new; returns the vendors updated."""
+        """Store each shipped agreement whose text is new; returns the vendors updated.
+
+        Reads first: the write lock is only taken when some text is new, so opening the
+        desk does not wait for another workstation's write."""
+        with self.reading() as session:
+            if agreements.shipped_are_stored(session):
+                return []
         with self.writing() as session:
             return agreements.store_shipped(session, self.now())
 

@@ -25,6 +25,20 @@ class CurrentAgreement(NamedTuple):
     source: str
 
 
+def source_digest(source: str) -> str:
+    """What tells two texts of an agreement apart."""
+    return hashlib.sha256(source.encode()).hexdigest()
+
+
+def current_digests(session: Session) -> dict[str, str]:
+    """The digest of every vendor's current agreement text, by vendor key."""
+    rows = session.execute(
+        select(Vendor.key, AgreementVersion.digest)
+        .join(AgreementVersion, AgreementVersion.vendor_id == Vendor.id)
+        .where(AgreementVersion.is_current))
+    return {key: digest for key, digest in rows}
+
+
 def store_agreements(session: Session, agreements: Iterable[Agreement], now: datetime
                      ) -> list[str]:
     """Store each agreement whose text is new as its vendor's current version (adding the
@@ -32,7 +46,7 @@ def store_agreements(session: Session, agreements: Iterable[Agreement], now: dat
     updated = []
     serialize(session, AGREEMENTS_LOCK)  # two workstations starting at once
     for agreement in agreements:
-        digest = hashlib.sha256(agreement.source.encode()).hexdigest()
+        digest = source_digest(agreement.source)
         vendor = session.scalar(select(Vendor).where(Vendor.key == agreement.vendor))
         if vendor is None:
             vendor = Vendor(key=agreement.vendor, name=agreement.name)

@@ -127,7 +127,8 @@ def _set_up_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            if _is_empty_or_deskapp(cursor):
+                cursor.execute("PRAGMA journal_mode = WAL")
         finally:
             cursor.close()
 
@@ -137,6 +138,16 @@ def _set_up_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # they neither wait for nor hold up a writer.
         read_only = connection.get_execution_options().get("read_only", False)
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def _is_empty_or_deskapp(cursor: Any) -> bool:
+    """Whether WAL may be switched on: never in another program's file, which is refused
+    unchanged (a WAL file already is WAL, and an unreadable one fails here, unchanged)."""
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] in ("wal", "memory"):
+        return False
+    tables = {row[0] for row in cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return not tables or {"alembic_version", "incidents"} <= tables
 
 
 def is_sqlite(engine: Engine) -> bool:

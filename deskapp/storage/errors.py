@@ -24,6 +24,8 @@ class Problem(StrEnum):
     NOT_DESKAPP = "not a deskapp database"
     NEWER_VERSION = "newer version"
     CANNOT_CONNECT = "cannot connect"
+    DISK_ERROR = "disk error"
+    MIGRATION_FAILED = "migration failed"
 
 
 class StorageError(InputError):
@@ -60,6 +62,13 @@ _SQLITE = [
      "is read-only: deskapp needs write access to the file and its folder"),
     (("SQLITE_FULL", "database or disk is full"),
      Problem.DISK_FULL, "cannot grow: the disk is full; free some space and try again"),
+    (("SQLITE_IOERR", "disk i/o error"),
+     Problem.DISK_ERROR,
+     "cannot be read or written: the disk reported an error (is it full, removed or "
+     "failing?); free some space or check the disk, then try again"),
+    (("could not decode to utf-8",),
+     Problem.CORRUPT,
+     "holds damaged text; restore it from a backup (deskapp keeps *.bak files beside it)"),
     (("SQLITE_NOTADB", "file is not a database"),
      Problem.CORRUPT, "is not an SQLite database file (or is encrypted or damaged)"),
     (("SQLITE_CORRUPT", "database disk image is malformed"),
@@ -140,6 +149,31 @@ def _clean_reason(text: str, database: str | URL | None) -> str:
         if password:
             reason = reason.replace(str(password), "***")
     return reason
+
+
+def damaged_row(what: str, exc: BaseException, database: str | URL | None = None
+                ) -> StorageError:
+    """A stored row that cannot be read back (damaged text, an unknown status or kind,
+    malformed JSON or timestamp): ``what`` names it, e.g. "incident INC-7"."""
+    if isinstance(exc, DBAPIError | sqlite3.Error):
+        known = translate(exc, database)
+        if known is None:
+            raise exc  # a bug, not damage
+        if known.problem is not Problem.CORRUPT:
+            return known
+    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+    # The driver quotes the undecodable bytes after " with text": not worth showing.
+    reason = reason.split(" with text ")[0][:200]
+    return StorageError(
+        Problem.CORRUPT,
+        f"{what} cannot be read from {describe(database)}: its stored data is damaged "
+        f"({reason}); restore the database from a backup (deskapp keeps *.bak files beside "
+        "an SQLite file) or have it repaired")
+
+
+# What decoding a damaged row raises: a value no enum has, JSON or a timestamp that does not
+# parse (ValueError), a missing key or a wrong type; and the driver's own decoding errors.
+ROW_ERRORS = (ValueError, KeyError, TypeError, DBAPIError, sqlite3.Error)
 
 
 @contextmanager

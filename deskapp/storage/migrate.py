@@ -1,28 +1,44 @@
-"""Bring a database to the current schema from code, backing up an SQLite file first."""
+"""Bring a database to the current schema from code, backing up an SQLite file first.
+
+Opening a database only reads: whether its schema is current is answered from its
+``alembic_version`` row and the revisions shipped in ``db/versions``, without Alembic (whose
+import is a tenth of a command's start-up). Alembic is imported, and the write lock taken,
+only when the schema must change.
+"""
 
 from __future__ import annotations
 
+import glob
+import logging
+import os
+import re
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.script.revision import RevisionError
-from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Engine, inspect
+from sqlalchemy import Connection, Engine, inspect, text
 
 from deskapp.paths import migrations_dir
 from deskapp.storage.engine import is_sqlite, sqlite_path
-from deskapp.storage.errors import Problem, StorageError, describe, storage_errors
+from deskapp.storage.errors import Problem, StorageError, describe, storage_errors, translate
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+log = logging.getLogger(__name__)
 
 VERSION_TABLE = "alembic_version"
+# A table every deskapp schema has: an unknown revision beside it means a newer deskapp.
+DESKAPP_TABLE = "incidents"
 # Any constant will do: it makes two deskapps starting at once migrate one after the other.
-_POSTGRES_MIGRATION_LOCK = 0x6465736B
+MIGRATION_LOCK = 0x6465736B
+
+_REVISION = re.compile(r"""^revision\s*(?::[^=\n]*)?=\s*["']([^"']+)["']""", re.MULTILINE)
+_DOWN = re.compile(r"""^down_revision\s*(?::[^=\n]*)?=\s*(?:["']([^"']+)["']|None)""",
+                   re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -39,48 +55,73 @@ class UpgradeResult:
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     # ConfigParser interpolates '%', which may occur in a folder name.
     config.set_main_option("script_location", str(migrations_dir()).replace("%", "%%"))
     return config
 
 
+def shipped_revisions() -> dict[str, str | None]:
+    """Each shipped revision and the one before it, read from the migration files' headers."""
+    revisions: dict[str, str | None] = {}
+    for path in sorted((migrations_dir() / "versions").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(source), _DOWN.search(source)
+        if revision is not None and down is not None:
+            revisions[revision.group(1)] = down.group(1)
+    return revisions
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None, "deskapp ships at least one migration"
-    return head
+    """The newest shipped revision: the one no other revision follows."""
+    revisions = shipped_revisions()
+    heads = set(revisions) - set(revisions.values())
+    assert len(heads) == 1, f"deskapp ships one line of migrations, not {sorted(heads)}"
+    return heads.pop()
 
 
 def current_revision(engine: Engine) -> str | None:
     """The schema revision stored in the database; None when it has none."""
     with storage_errors(engine.url), engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return _stored_revision(connection, _table_names(connection))
 
 
 def upgrade(engine: Engine, *, now: datetime | None = None) -> UpgradeResult:
     """Create the schema in an empty database or migrate an older one to head.
 
-    Refuses (StorageError) a database with other tables and no deskapp revision, and one
-    made by a newer deskapp. An existing SQLite file is backed up beside itself first;
-    ``now`` (default: the clock) stamps the backup's name.
+    First reads what the database is, changing nothing: refuses (StorageError) a database
+    with other tables and no deskapp revision, and one made by a newer deskapp, and returns
+    at once when the schema is current. An existing SQLite file is backed up beside itself
+    before a migration; ``now`` (default: the clock) stamps the backup's name.
     """
-    config = alembic_config()
-    script = ScriptDirectory.from_config(config)
-    head = script.get_current_head()
-    assert head is not None
+    head = head_revision()
     with storage_errors(engine.url), engine.connect() as connection:
+        with connection.execution_options(read_only=True).begin():
+            before = _checked_revision(connection, engine)
+        if before == head:
+            return UpgradeResult(before, head, None)
         if is_sqlite(engine):
-            return _upgrade_sqlite(engine, connection, config, script, head, now)
-        with connection.begin():
-            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_POSTGRES_MIGRATION_LOCK})")
-            before = _checked_revision(connection, script, engine)
-            if before != head:
-                _run(connection, config)
-        return UpgradeResult(before, head, None)
+            return _upgrade_sqlite(engine, connection, head, now)
+        return _upgrade_postgresql(engine, connection, head)
 
 
-def _upgrade_sqlite(engine: Engine, connection: Connection, config: Config,
-                    script: ScriptDirectory, head: str, now: datetime | None) -> UpgradeResult:
+def _upgrade_postgresql(engine: Engine, connection: Connection, head: str) -> UpgradeResult:
+    with connection.begin():
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+        before = _checked_revision(connection, engine)
+        if before != head:
+            if before is not None:
+                log.warning("migrating %s from schema %s to %s; deskapp keeps no copy of a "
+                            "PostgreSQL database: take one with pg_dump before upgrading",
+                            describe(engine.url), before, head)
+            _run(connection, engine, before, head, None)
+    return UpgradeResult(before, head, None)
+
+
+def _upgrade_sqlite(engine: Engine, connection: Connection, head: str,
+                    now: datetime | None) -> UpgradeResult:
     # Batch migrations copy and drop tables; with foreign keys on, dropping a table would
     # cascade deletes. SQLite ignores this pragma inside a transaction, so set it first.
     raw = connection.connection.driver_connection
@@ -88,32 +129,68 @@ def _upgrade_sqlite(engine: Engine, connection: Connection, config: Config,
     raw.execute("PRAGMA foreign_keys = OFF")
     try:
         with connection.begin():  # BEGIN IMMEDIATE: other deskapps wait until we are done
-            before = _checked_revision(connection, script, engine)
+            before = _checked_revision(connection, engine)
             backup = None
             if before != head:
                 path = sqlite_path(engine)
                 if before is not None and path is not None:
-                    backup = backup_sqlite(path, before, now or datetime.now(UTC))
-                _run(connection, config)
-                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if broken:
-                    raise RuntimeError(f"migration to {head} broke foreign keys: {broken[:5]}")
+                    backup = backup_before_migrating(path, before, now or datetime.now(UTC))
+                _run(connection, engine, before, head, backup)
         return UpgradeResult(before, head, backup)
     finally:
         raw.execute("PRAGMA foreign_keys = ON")
 
 
-def _run(connection: Connection, config: Config) -> None:
+def _run(connection: Connection, engine: Engine, before: str | None, head: str,
+         backup: Path | None) -> None:
+    """Migrate inside the caller's transaction; a failure leaves the schema as it was."""
+    from alembic import command
+
+    config = alembic_config()
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    try:
+        command.upgrade(config, "head")
+        if is_sqlite(engine):
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"it broke foreign keys: {broken[:5]}")
+    except Exception as exc:
+        known = translate(exc, engine.url)
+        if known is not None:
+            raise known from exc
+        where = describe(engine.url)
+        if backup is not None:
+            keep = f"; a copy taken before is {backup}"
+        elif is_sqlite(engine):
+            keep = ""
+        else:
+            keep = "; take a copy with pg_dump before trying again"
+        raise StorageError(
+            Problem.MIGRATION_FAILED,
+            f"{where} could not be brought from schema {before or '(none)'} to {head}: "
+            f"{type(exc).__name__}: {exc}; it was left unchanged{keep}; "
+            "report this to deskapp's maintainers") from exc
 
 
-def _checked_revision(connection: Connection, script: ScriptDirectory,
-                      engine: Engine) -> str | None:
-    tables = set(inspect(connection).get_table_names())
-    revision = MigrationContext.configure(connection).get_current_revision()
+def _table_names(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names())
+
+
+def _stored_revision(connection: Connection, tables: set[str]) -> str | None:
+    if VERSION_TABLE not in tables:
+        return None
+    rows = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    return str(rows[0]) if len(rows) == 1 else None
+
+
+def _checked_revision(connection: Connection, engine: Engine) -> str | None:
+    """The database's revision, None when empty; refuses another program's database and a
+    newer deskapp's. Only reads."""
+    tables = _table_names(connection)
+    revision = _stored_revision(connection, tables)
     where = describe(engine.url)
-    if revision is None:
+    if revision is None or (revision not in shipped_revisions()
+                            and DESKAPP_TABLE not in tables):
         others = sorted(tables - {VERSION_TABLE})
         if others:
             shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
@@ -122,14 +199,20 @@ def _checked_revision(connection: Connection, script: ScriptDirectory,
                 f"{where} is not a deskapp database: it holds other tables ({shown}); "
                 "choose another file or an empty database")
         return None
-    try:
-        script.get_revision(revision)
-    except (RevisionError, CommandError) as exc:
+    if revision not in shipped_revisions():
         raise StorageError(
             Problem.NEWER_VERSION,
             f"{where} was made by a newer deskapp (schema {revision}); "
-            "update deskapp to open it") from exc
+            "update deskapp to open it")
     return revision
+
+
+# ----- copies of an SQLite file taken before a migration ------------------------------------
+
+KEEP_BACKUPS = 3
+# A copy is written under this suffix and renamed once verified: a name ending in .bak is
+# always a whole, checked copy.
+_UNFINISHED = ".partial"
 
 
 def backup_path(path: Path, revision: str, now: datetime) -> Path:
@@ -143,14 +226,100 @@ def backup_path(path: Path, revision: str, now: datetime) -> Path:
     return candidate
 
 
+def backups(path: Path, revision: str = "*") -> list[Path]:
+    """The copies of the file at ``path`` (taken before ``revision``), oldest first."""
+    found = path.parent.glob(f"{glob.escape(path.name)}.before-{revision}-*.bak")
+    return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name))
+
+
+def backup_before_migrating(path: Path, revision: str, now: datetime) -> Path:
+    """A copy of the database before it leaves ``revision``: the last one taken when the
+    database has not changed since (a migration that failed and is tried again), else a
+    new one."""
+    image = _image(path)
+    taken = backups(path, revision)
+    if taken and _holds(taken[-1], image):
+        log.info("%s is unchanged since %s was taken: not copied again", path, taken[-1])
+        return taken[-1]
+    return _write_backup(path, revision, now, image)
+
+
 def backup_sqlite(path: Path, revision: str, now: datetime) -> Path:
-    """Copy an SQLite database (WAL included) to a single self-contained backup file."""
-    target = backup_path(path, revision, now)
+    """Copy an SQLite database (WAL included) to a single self-contained backup file.
+
+    The copy is written under a temporary name, checked (``PRAGMA integrity_check``),
+    flushed to disk and renamed; only the last ``KEEP_BACKUPS`` copies are kept, and what an
+    interrupted copy left behind is removed.
+    """
+    return _write_backup(path, revision, now, _image(path))
+
+
+def _image(path: Path) -> bytes:
+    """The database as one file in rollback-journal mode (what a WAL holds included)."""
+    with closing(sqlite3.connect(path)) as source:
+        image = bytearray(source.serialize())
+    # Header bytes 18 and 19 (file format write and read versions) are 2 in WAL mode: 1
+    # makes the copy a plain file, which opens without a -wal or -shm beside it.
+    if len(image) >= 20:
+        image[18:20] = b"\x01\x01"
+    return bytes(image)
+
+
+def _holds(copy: Path, image: bytes) -> bool:
     try:
-        with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(target)) as copy:
-            source.backup(copy)
-            copy.execute("PRAGMA journal_mode = DELETE")
+        return copy.stat().st_size == len(image) and copy.read_bytes() == image
+    except OSError:
+        return False
+
+
+def _write_backup(path: Path, revision: str, now: datetime, image: bytes) -> Path:
+    _remove_unfinished(path)
+    target = backup_path(path, revision, now)
+    unfinished = target.with_name(target.name + _UNFINISHED)
+    try:
+        with open(unfinished, "xb") as copy:
+            copy.write(image)
+            copy.flush()
+            os.fsync(copy.fileno())
+        _verify(unfinished)
+        os.replace(unfinished, target)
+        _sync_folder(target.parent)
     except BaseException:
-        target.unlink(missing_ok=True)
+        unfinished.unlink(missing_ok=True)
         raise
+    for old in backups(path)[:-KEEP_BACKUPS]:
+        old.unlink(missing_ok=True)
     return target
+
+
+def _verify(copy: Path) -> None:
+    # immutable: the check writes nothing beside the copy (no -wal, -shm or -journal).
+    uri = f"{copy.absolute().as_uri()}?mode=ro&immutable=1"
+    with closing(sqlite3.connect(uri, uri=True)) as check:
+        problems = [row[0] for row in check.execute("PRAGMA integrity_check")]
+    if problems != ["ok"]:
+        raise StorageError(Problem.CORRUPT,
+                           f"the copy {copy} of the database before migrating it is damaged "
+                           f"({'; '.join(problems[:3])}): the database was not migrated")
+
+
+def _sync_folder(folder: Path) -> None:
+    # The rename is durable once the folder is flushed (not possible on Windows).
+    if os.name != "posix":
+        return
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _remove_unfinished(path: Path) -> None:
+    """What a copy interrupted by a crash or a kill left: an unfinished copy, or (from an
+    older deskapp, which copied in place) a .bak with a -journal beside it."""
+    name = glob.escape(path.name)
+    for stray in path.parent.glob(f"{name}.before-*.bak{_UNFINISHED}*"):
+        stray.unlink(missing_ok=True)
+    for journal in path.parent.glob(f"{name}.before-*.bak-journal"):
+        journal.with_name(journal.name.removesuffix("-journal")).unlink(missing_ok=True)
+        journal.unlink(missing_ok=True)

@@ -12,6 +12,9 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 
+from deskapp.core.keys import incident_key
+from deskapp.core.lifecycle import ResolutionType, Status
+from deskapp.storage.errors import ROW_ERRORS, damaged_row
 from deskapp.storage.models import Incident, Product, User, Vendor
 
 INCIDENTS = cast(Table, Incident.__table__)
@@ -98,8 +101,18 @@ def read_record(connection: Connection, number: int, *, lock: bool = False
                 ) -> IncidentRecord | None:
     """Incident ``number``; ``lock`` holds its row until the transaction ends (PostgreSQL;
     SQLite's BEGIN IMMEDIATE already makes writers take turns)."""
-    row = connection.execute(_LOCKING_READ if lock else _READ, {"number": number}).first()
-    return None if row is None else IncidentRecord(**row._mapping)
+    try:
+        row = connection.execute(_LOCKING_READ if lock else _READ, {"number": number}).first()
+        if row is None:
+            return None
+        record = IncidentRecord(**row._mapping)
+        Status(record.status)  # a damaged row names the incident, not a ValueError
+        if record.resolution_type is not None:
+            ResolutionType(record.resolution_type)
+    except ROW_ERRORS as exc:
+        raise damaged_row(f"incident {incident_key(number)}", exc, connection.engine.url
+                          ) from exc
+    return record
 
 
 def write_record(connection: Connection, record: IncidentRecord, *, author: str,

@@ -28,12 +28,15 @@ from sqlalchemy import cast as cast_as
 from deskapp.core.agreement import Target
 from deskapp.core.calendar import Calendar
 from deskapp.core.clocks import ClockState, TargetClock
+from deskapp.core.keys import incident_key
 from deskapp.core.lifecycle import Event, EventKind
-from deskapp.storage.models import IncidentEvent
+from deskapp.storage.errors import ROW_ERRORS, StorageError, damaged_row
+from deskapp.storage.models import Incident, IncidentEvent
 from deskapp.storage.models import TargetClock as ClockRow
 
 EVENTS = cast(Table, IncidentEvent.__table__)
 CLOCKS = cast(Table, ClockRow.__table__)
+INCIDENTS = cast(Table, Incident.__table__)
 
 
 class CachedClock(NamedTuple):
@@ -123,8 +126,22 @@ class Timeline(NamedTuple):
 
 def timeline(connection: Connection, incident_id: int) -> list[Event]:
     """The incident's events in the order they happened."""
-    rows = connection.execute(_TIMELINE, {"incident": incident_id})
-    return [Event(EventKind(kind), at, author, data) for _, kind, at, author, data in rows]
+    try:
+        rows = connection.execute(_TIMELINE, {"incident": incident_id})
+        return [Event(EventKind(kind), at, author, data) for _, kind, at, author, data in rows]
+    except ROW_ERRORS as exc:
+        raise _damaged(connection, incident_id, exc) from exc
+
+
+def _damaged(connection: Connection, incident_id: int, exc: BaseException) -> StorageError:
+    """The error for a timeline that cannot be read, naming its incident."""
+    try:
+        number = connection.scalar(select(INCIDENTS.c.number).where(
+            INCIDENTS.c.id == incident_id))
+    except ROW_ERRORS:
+        number = None
+    what = f"incident {incident_key(number)}" if number else f"incident #{incident_id}"
+    return damaged_row(f"the timeline of {what}", exc, connection.engine.url)
 
 
 def timeline_for_write(connection: Connection, incident_id: int) -> Timeline:
@@ -132,14 +149,17 @@ def timeline_for_write(connection: Connection, incident_id: int) -> Timeline:
     events: list[Event] = []
     last_seq = 0
     cached: dict[str, CachedClock] = {}
-    # Unpacked in the order the statement selects, which is built from CLOCK_FIELDS.
-    for seq, kind, at, author, data, part, metric, *clock in connection.execute(
-            _TIMELINE_AND_CLOCKS, {"incident": incident_id}):
-        if part == 0:
-            events.append(Event(EventKind(kind), at, author, data))
-            last_seq = max(last_seq, seq)
-        else:
-            cached[metric] = as_cached_clock(clock)
+    try:
+        # Unpacked in the order the statement selects, which is built from CLOCK_FIELDS.
+        for seq, kind, at, author, data, part, metric, *clock in connection.execute(
+                _TIMELINE_AND_CLOCKS, {"incident": incident_id}):
+            if part == 0:
+                events.append(Event(EventKind(kind), at, author, data))
+                last_seq = max(last_seq, seq)
+            else:
+                cached[metric] = as_cached_clock(clock)
+    except ROW_ERRORS as exc:
+        raise _damaged(connection, incident_id, exc) from exc
     return Timeline(events, last_seq, cached)
 
 
