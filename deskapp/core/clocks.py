@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from deskapp.core.agreement import Agreement, ClockStart, Target, Unit
 from deskapp.core.calendar import Calendar
@@ -36,8 +37,9 @@ _CUSTOMER_UPDATE = EventKind.CUSTOMER_UPDATE
 _RESOLVED = EventKind.RESOLVED
 _WORKAROUND_PROVIDED = EventKind.WORKAROUND_PROVIDED
 _REOPENED = EventKind.REOPENED
-# Replies meet the response target; workarounds and resolutions the workaround target;
-# the last resolution (unless reopened since) the resolution target.
+# Replies and resolutions (a resolution answers the customer) meet the response target and
+# close a response cycle; workarounds and resolutions the workaround target; the last
+# resolution (unless reopened since) the resolution target.
 _REPLIES = (EventKind.RESPONSE_SENT, EventKind.VENDOR_RESPONSE)
 # Events that move the incident to a status that is not a pause.
 _LEAVES_PAUSE = (_WORKAROUND_PROVIDED, _RESOLVED, EventKind.CLOSED, _REOPENED)
@@ -75,38 +77,48 @@ class TargetClock:
     note: str = ""  # why a clock is pending
 
     def due_at(self, now: datetime) -> datetime | None:
+        """The due time at ``now``: an open pause keeps pushing it."""
         if self.due is None or self.paused_since is None:
             return self.due
         return _add(self.target, self.calendar, self.due, self._span(self.paused_since, now))
 
+    def warning_point(self, now: datetime) -> datetime | None:
+        """The warning point at ``now``: it moves with the due time, by the same business
+        time, while a pause is open."""
+        if self.warning_at is None or self.paused_since is None:
+            return self.warning_at
+        return _add(self.target, self.calendar, self.warning_at,
+                    self._span(self.paused_since, now))
+
     def at(self, now: datetime) -> TargetState:
-        due = self.due_at(now)
         paused = self.paused_seconds
         if self.due is None:
-            return TargetState(self, ClockState.PENDING, None, None, paused, False)
+            return TargetState(self, ClockState.PENDING, None, None, paused, False, None)
         if self.met_at is not None:
             left = time_left(self.target, self.calendar, self.due, self.met_at)
             state = ClockState.MET if self.met_at <= self.due else ClockState.BREACHED
-            return TargetState(self, state, self.due, left, paused, False)
+            return TargetState(self, state, self.due, left, paused, False, self.warning_at)
         if self.paused_since is not None:
-            assert due is not None
-            paused += self._span(self.paused_since, now)
+            span = self._span(self.paused_since, now)
+            due = _add(self.target, self.calendar, self.due, span)
+            warning_at = (_add(self.target, self.calendar, self.warning_at, span)
+                          if self.warning_at is not None else None)
+            # A paused countdown does not move: what was left when the pause began. Its
+            # warning point moves on with the due time, so a pause that began before the
+            # warning point keeps the countdown out of warning.
             left = time_left(self.target, self.calendar, self.due, self.paused_since)
-            # A paused countdown does not move, and neither does its warning.
-            return TargetState(self, ClockState.PAUSED, due, left, paused,
-                               self._warns(self.paused_since))
+            return TargetState(self, ClockState.PAUSED, due, left, paused + span,
+                               _warns(warning_at, now), warning_at)
         left = time_left(self.target, self.calendar, self.due, now)
         state = ClockState.BREACHED if now >= self.due else ClockState.RUNNING
-        return TargetState(self, state, self.due, left, paused, self._warns(now))
-
-    def _warns(self, now: datetime) -> bool:
-        return self.warning_at is not None and now >= self.warning_at
+        return TargetState(self, state, self.due, left, paused, _warns(self.warning_at, now),
+                           self.warning_at)
 
     def _span(self, start: datetime, end: datetime) -> float:
         return target_time_between(self.target, self.calendar, start, end)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TargetState:
     """A target at one instant: what the countdown shows."""
 
@@ -116,10 +128,15 @@ class TargetState:
     left_seconds: float | None  # business time left; negative once overdue; at met_at if met
     paused_seconds: float
     warning: bool  # past the warning point and still open
+    warning_at: datetime | None  # the warning point, moved by the pauses up to the instant
 
     @property
     def metric(self) -> str:
         return self.clock.metric
+
+
+def _warns(warning_at: datetime | None, now: datetime) -> bool:
+    return warning_at is not None and now >= warning_at
 
 
 def _warning_time(target: Target, calendar: Calendar, start: datetime, after: float,
@@ -154,9 +171,9 @@ def _add(target: Target, calendar: Calendar, moment: datetime, seconds: float) -
     return calendar.add_business_seconds(moment, seconds)
 
 
-@dataclass(frozen=True)
-class Timeline:
-    """What the clocks need from an incident's events, read once."""
+class Timeline(NamedTuple):
+    """What the clocks need from an incident's events, read once (a tuple: one is read for
+    every incident of a full recomputation)."""
 
     logged_at: datetime
     severity: str
@@ -164,9 +181,16 @@ class Timeline:
     agreed_due: datetime | None
     pauses: tuple[tuple[datetime, datetime | None], ...]
     customer_updates: tuple[datetime, ...]
-    replies: tuple[datetime, ...]  # responses sent and vendor responses
+    answers: tuple[datetime, ...]  # responses sent, vendor responses and resolutions
     workarounds: tuple[datetime, ...]  # workarounds provided and resolutions
     resolved_at: datetime | None  # the last resolution, unless reopened since
+    # Each resolution and the reopening that ended it (None: resolved still).
+    resolved_spans: tuple[tuple[datetime, datetime | None], ...]
+
+    def resolved_when(self, moment: datetime) -> bool:
+        """The incident was resolved (or closed) at ``moment``."""
+        return any(start <= moment and (end is None or moment < end)
+                   for start, end in self.resolved_spans)
 
 
 def read_timeline(events: Sequence[Event]) -> Timeline:
@@ -180,9 +204,10 @@ def read_timeline(events: Sequence[Event]) -> Timeline:
     pauses: list[tuple[datetime, datetime | None]] = []
     pause_start = created.at if created.data.get("status") == _PAUSING else None
     updates = []
-    replies = []
+    answers = []
     workarounds = []
     resolved = None
+    spans: list[tuple[datetime, datetime | None]] = []
     # Identity tests and plain strings: this loop runs for every event of every incident
     # in a full recomputation, and enum lookups cost more than the rest of it.
     for event in events:
@@ -192,11 +217,16 @@ def read_timeline(events: Sequence[Event]) -> Timeline:
         elif kind in _LEAVES_PAUSE:
             pausing = False
             if kind is _RESOLVED:
+                if resolved is None:
+                    spans.append((event.at, None))
                 resolved = event.at
                 workarounds.append(event.at)
+                answers.append(event.at)
             elif kind is _WORKAROUND_PROVIDED:
                 workarounds.append(event.at)
             elif kind is _REOPENED:
+                if resolved is not None:
+                    spans[-1] = (spans[-1][0], event.at)
                 resolved = None
         else:
             if kind is _SEVERITY_CHANGED:
@@ -208,7 +238,7 @@ def read_timeline(events: Sequence[Event]) -> Timeline:
             elif kind is _CUSTOMER_UPDATE:
                 updates.append(event.at)
             elif kind in _REPLIES:
-                replies.append(event.at)
+                answers.append(event.at)
             continue
         if pause_start is not None and not pausing:
             pauses.append((pause_start, event.at))
@@ -218,38 +248,48 @@ def read_timeline(events: Sequence[Event]) -> Timeline:
     if pause_start is not None:
         pauses.append((pause_start, None))
     return Timeline(created.at, severity, documentation, agreed, tuple(pauses), tuple(updates),
-                    tuple(replies), tuple(workarounds), resolved)
+                    tuple(answers), tuple(workarounds), resolved, tuple(spans))
 
 
 def _met_at(metric: str, timeline: Timeline, after: datetime) -> datetime | None:
-    if metric == "resolution":
-        # The last resolution counts, unless the incident was reopened after it.
-        met = timeline.resolved_at
-        return met if met is not None and met >= after else None
+    """When the target started at ``after`` was met, if it was.
+
+    Nothing counts down on a resolved or closed incident: a clock that starts while it is
+    resolved (a documentation completed afterwards, say) is answered as it starts.
+    """
     if metric == "response":
-        meets = timeline.replies
+        meets = timeline.answers
     elif metric == "workaround":
         meets = timeline.workarounds
     else:
-        return None
+        # The resolution (and any target the desk has no event for) is met by the last
+        # resolution, unless the incident was reopened after it.
+        met = timeline.resolved_at
+        return met if met is None or met >= after else after
+    if timeline.resolved_spans and timeline.resolved_when(after):
+        return after
     return next((at for at in meets if at >= after), None)
 
 
 def _response_cycle(timeline: Timeline, start: datetime) -> tuple[datetime, datetime | None, int]:
-    """The current cycle of a per-update response target: its start, its reply, and how many.
+    """The current cycle of a per-update response target: its start, its answer, and how
+    many.
 
-    Every customer update opens a cycle unless one is already waiting for a reply; a reply
-    from the desk or the vendor closes it.
+    Every customer update opens a cycle unless one is already waiting for an answer; a reply
+    from the desk or the vendor, or a resolution, closes it.
     """
-    replies = sorted(timeline.replies)
+    answers = sorted(timeline.answers)
     cycle_start, cycles = start, 1
     while True:
-        reply = next((r for r in replies if r >= cycle_start), None)
-        if reply is None:
+        if timeline.resolved_spans and timeline.resolved_when(cycle_start):
+            answer: datetime | None = cycle_start
+        else:
+            answer = next((a for a in answers if a >= cycle_start), None)
+        if answer is None:
             return cycle_start, None, cycles
-        update = next((u for u in timeline.customer_updates if u > reply), None)
+        update = next((u for u in timeline.customer_updates if u > answer), None)
         if update is None:
-            return cycle_start, reply, cycles
+            return cycle_start, answer, cycles
         cycle_start, cycles = update, cycles + 1
 
 
