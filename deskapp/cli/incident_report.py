@@ -44,7 +44,7 @@ def target_json(state: TargetState, names: dict[str, str], office: ZoneInfo
         "paused_since": _iso(clock.paused_since, zone),
         "met_at": _iso(clock.met_at, zone),
         "warning": state.warning,
-        "warning_at": _iso(clock.warning_at, zone),
+        "warning_at": _iso(state.warning_at, zone),
         "cycles": clock.cycles,
         "note": clock.note,
     }

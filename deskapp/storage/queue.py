@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Connection, Row, or_, select
 from sqlalchemy.orm import aliased
 
+from deskapp.core.keys import incident_key
 from deskapp.core.lifecycle import Status
 from deskapp.core.queue import QueueFilter, View
+from deskapp.storage.errors import damaged_row
 from deskapp.storage.fast import first_column
 from deskapp.storage.models import Incident, Product, User, Vendor
 from deskapp.storage.timelines import CLOCK_FIELDS, CLOCKS, CachedClock
@@ -108,6 +110,11 @@ def queue_lines(connection: Connection, ids: Sequence[int]
                                       .where(CLOCKS.c.incident_id.in_(chunk))):
             clocks.setdefault(row[0], []).append((row[1], CachedClock(*row[2:])))
         for row in connection.execute(_LINES.where(Incident.id.in_(chunk))):
+            try:
+                Status(row.status)
+            except ValueError as exc:
+                raise damaged_row(f"incident {incident_key(row.number)}", exc,
+                                  connection.engine.url) from None
             found.append((cast("Row[Any]", row), clocks.get(row.id, [])))
     return found
 

@@ -118,7 +118,7 @@ def tooltip(clock: TargetClock | None, state: TargetState | None, metric_name: s
         elif clock.paused_since is not None:
             lines.append(f"Paused since {moment_text(clock.paused_since, vendor_zone)} "
                          "(waiting on the customer)")
-        elif clock.warning_at is not None and state.state is ClockState.RUNNING:
-            lines.append(f"Warning from {moment_text(clock.warning_at, vendor_zone)}")
+        elif state.warning_at is not None and state.state is ClockState.RUNNING:
+            lines.append(f"Warning from {moment_text(state.warning_at, vendor_zone)}")
     lines.append(f"Calendar: {calendar_state_text(clock.calendar, target.unit, now)}")
     return "\n".join(lines)

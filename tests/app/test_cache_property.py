@@ -151,7 +151,7 @@ def check(shared: Shared, key: str) -> None:
 
 def reading(state: TargetState) -> tuple[object, ...]:
     return (state.metric, state.state, state.due, state.left_seconds, state.paused_seconds,
-            state.warning)
+            state.warning, state.warning_at)
 
 
 @settings(max_examples=45, deadline=None, database=None, derandomize=True,

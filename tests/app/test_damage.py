@@ -123,6 +123,9 @@ def test_a_damaged_status_is_named_on_postgresql_too(any_database_url: str,
             session.execute(text("UPDATE incidents SET status = 'frozen'"))
         with pytest.raises(StorageError, match=f"incident {key} cannot be read.*frozen"):
             desk.show(key)
+        # The queue that lists it too (in a view that does not filter by status).
+        with pytest.raises(StorageError, match=f"incident {key} cannot be read.*frozen"):
+            desk.queue()
     finally:
         desk.shutdown()
 
