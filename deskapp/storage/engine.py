@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from deskapp.core.errors import InputError
+from deskapp.core.text import shown_url
 from deskapp.storage.errors import StorageError, lock_wait_error
 from deskapp.storage.models import guard_event_statements
 
@@ -80,7 +81,11 @@ def normalize_url(value: str) -> str:
     try:
         url = make_url(value)
     except ArgumentError as exc:
-        raise InputError(f"not a database URL or file path: {value!r}") from exc
+        raise InputError(f"not a database URL or file path: {shown_url(value)!r}") from exc
+    except ValueError as exc:
+        # SQLAlchemy reads the port as a number and says no more than int() does.
+        raise InputError(f"the port in {shown_url(value)!r} is not a number; expected a URL "
+                         "such as postgresql://user@host:5432/database") from exc
     if url.drivername in ("postgres", "postgresql"):
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() not in ("sqlite", "postgresql"):

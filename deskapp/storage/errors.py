@@ -46,6 +46,9 @@ def describe(database: str | URL | None) -> str:
     if url.get_backend_name() == "sqlite":
         name = url.database or ":memory:"
         return f"the database file {name.removeprefix('file:')}"
+    service = url.query.get("service")
+    if isinstance(service, str) and not url.host and not url.database:
+        return f"the PostgreSQL service {service}"
     where = f"{url.host or 'localhost'}:{url.port or 5432}"
     user = f" as {url.username}" if url.username else ""
     return f"the PostgreSQL database {url.database or '(default)'} on {where}{user}"
@@ -95,6 +98,13 @@ ADVISORY_LOCK_SUBJECTS = {
     0x6465736D: "storing the agreements",
     0x6465736B: "upgrading the database",
 }
+
+
+# libpq's words for a password that is missing or wrong, and where deskapp expects it.
+_PASSWORD_CLUES = ("no password supplied", "password authentication failed")
+PASSWORD_HINT = ("give the password in ~/.pgpass (on Windows %APPDATA%\\postgresql\\"
+                 "pgpass.conf), a service file (postgresql:///?service=NAME) or PGPASSWORD; "
+                 "see docs/postgresql.md")
 
 
 def lock_wait_error(database: str | URL | None, holders: Sequence[str], *,
@@ -159,6 +169,8 @@ def _from_postgres(exc: BaseException, where: str,
     if state is None and type(exc).__name__ == "OperationalError":
         # Connection failures carry no SQLSTATE; libpq's text says what went wrong.
         reason = _clean_reason(str(exc), database)
+        if any(clue in reason for clue in _PASSWORD_CLUES):
+            reason += f"; {PASSWORD_HINT}"
         return StorageError(Problem.CANNOT_CONNECT,
                             f"cannot connect to {where}: {reason}")
     return None
