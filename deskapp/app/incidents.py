@@ -18,6 +18,7 @@ from deskapp.core.hints import calendar_warnings, intake_hints
 from deskapp.core.keys import parse_key
 from deskapp.core.lifecycle import Event, Status
 from deskapp.core.sla import Site
+from deskapp.core.text import clean_text
 from deskapp.core.workflow import (
     Change,
     Context,
@@ -146,14 +147,19 @@ def log(desk: Desk, draft: IncidentDraft, *, author: str | None = None,
                              f"expected one of: {known}")
         severity = agreement.severity(draft.severity).key
         tier = agreement.tier(draft.tier).key if draft.tier else agreement.tiers[0].key
-        check_text("title", draft.title)
+        title = check_text("title", draft.title)
+        description, reporter, contact, vendor_ref, category = (
+            clean_text(name, value or "") for name, value in (
+                ("description", draft.description), ("reporter", draft.reporter),
+                ("contact", draft.contact), ("vendor reference", draft.vendor_ref),
+                ("category", draft.category)))
         check_channel(draft.channel)
         # Validates both; the site is kept with the incident (the office's zone and
         # country when not given), so its clocks do not depend on which workstation,
         # or which office setting, computes them.
         site = desk.sla.site(draft.site_zone, draft.site_country)
-        if draft.category:
-            check_category(agreement, draft.category)
+        if category:
+            check_category(agreement, category)
         documented = None
         if draft.documentation_complete_at is not None:
             if not waits_for_documentation(agreement):
@@ -169,11 +175,11 @@ def log(desk: Desk, draft: IncidentDraft, *, author: str | None = None,
         values: dict[str, Any] = dict(
             number=records.next_number(session.connection()), vendor_id=vendor.vendor_id,
             product_id=product_id, agreement_version_id=vendor.version_id,
-            title=draft.title.strip(), description=draft.description,
-            reporter=draft.reporter, contact=draft.contact, channel=draft.channel,
+            title=title, description=description,
+            reporter=reporter, contact=contact, channel=draft.channel,
             severity=severity, tier=tier, status=Status.NEW.value, assignee_id=assignee_id,
             site_zone=site.zone, site_country=site.country,
-            vendor_ref=draft.vendor_ref or None, category=draft.category or None,
+            vendor_ref=vendor_ref or None, category=category or None,
             filing_deadline=filing_deadline, agreed_due=None, resolution_type=None,
             documentation_complete_at=documented,
             reported_at=reported, created_at=now, updated_at=now, updated_by=work.author,
@@ -185,7 +191,7 @@ def log(desk: Desk, draft: IncidentDraft, *, author: str | None = None,
             product_name=draft.product, assignee_name=assignee)
         timelines.append_events(connection, incident.id, 0, events, now)
         timelines.store_clocks(connection, incident.id, clocks, {})
-        hints = intake_hints(agreement, severity, draft.channel, draft.category,
+        hints = intake_hints(agreement, severity, draft.channel, category,
                              filing_deadline, reported)
         view = view_of(desk, session, incident, events, max(now, documented or reported))
     return Changed(view, tuple(hints))

@@ -28,6 +28,7 @@ from deskapp.core.lifecycle import (
     check_reopen,
 )
 from deskapp.core.sla import Site
+from deskapp.core.text import clean_text
 
 
 class Action(StrEnum):
@@ -102,10 +103,11 @@ def check_category(agreement: Agreement, category: str) -> None:
 
 
 def check_text(name: str, value: str | None, message: str | None = None) -> str:
-    """``value`` stripped; refused when empty."""
+    """``value`` stripped and checked as its kind of text (``deskapp.core.text``); refused
+    when empty."""
     if value is None or not value.strip():
         raise InputError(message or f"the {name} must not be empty")
-    return value.strip()
+    return clean_text(name, value)
 
 
 def instant(name: str, value: datetime | None) -> datetime | None:
@@ -255,7 +257,7 @@ class Change:
 
 def _with_text(data: dict[str, str], text: str) -> dict[str, str]:
     if text and text.strip():
-        data["text"] = text.strip()
+        data["text"] = clean_text("text", text)
     return data
 
 
@@ -527,7 +529,7 @@ class EditFields(Change):
         details = {}
         for name, value in fields.items():
             if isinstance(value, str):
-                value = value.strip()
+                value = clean_text(name.replace("_", " "), value)
                 if not value and name not in _REQUIRED_TEXT:
                     value = None
             if getattr(incident, name) != value:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import getpass
 import os
+import re
+import select
+import socket
 import time
 from pathlib import Path
 from typing import Any
@@ -10,18 +14,42 @@ from typing import Any
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import ArgumentError, DisconnectionError
+from sqlalchemy.engine.interfaces import DBAPIConnection, ExceptionContext
+from sqlalchemy.exc import ArgumentError, DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from deskapp.core.errors import InputError
+from deskapp.core.text import shown_url
+from deskapp.storage.errors import StorageError, lock_wait_error
 from deskapp.storage.models import guard_event_statements
 
 DATABASE_ENV = "DESKAPP_DB"
 DATABASE_FILE = "deskapp.sqlite3"
 BUSY_TIMEOUT_MS = 5000
 PING_AFTER_IDLE_S = 10.0
+
+# Each PostgreSQL session's limits, unless the URL (options=-c ...), PGOPTIONS, the role, the
+# database or the server's configuration sets them: a write behind another workstation's
+# lock gives up after a few seconds, a runaway query after minutes, and a workstation that
+# froze inside a transaction does not hold its locks for ever.
+SESSION_LIMITS = {
+    "lock_timeout": "5s",
+    "statement_timeout": "5min",
+    "idle_in_transaction_session_timeout": "2min",
+}
+# libpq's TCP keepalives find a server (or network) gone silent in about a minute and a
+# half instead of the system's two hours; a server that does not answer at all, in 10 s.
+CONNECT_DEFAULTS = {
+    "connect_timeout": "10",
+    "keepalives": "1",
+    "keepalives_idle": "60",
+    "keepalives_interval": "10",
+    "keepalives_count": "3",
+}
+# What libpq reads from the environment instead, when set there.
+_CONNECT_ENVIRONMENT = {"connect_timeout": "PGCONNECT_TIMEOUT",
+                        "application_name": "PGAPPNAME"}
 
 
 def default_database_url() -> str:
@@ -53,7 +81,11 @@ def normalize_url(value: str) -> str:
     try:
         url = make_url(value)
     except ArgumentError as exc:
-        raise InputError(f"not a database URL or file path: {value!r}") from exc
+        raise InputError(f"not a database URL or file path: {shown_url(value)!r}") from exc
+    except ValueError as exc:
+        # SQLAlchemy reads the port as a number and says no more than int() does.
+        raise InputError(f"the port in {shown_url(value)!r} is not a number; expected a URL "
+                         "such as postgresql://user@host:5432/database") from exc
     if url.drivername in ("postgres", "postgresql"):
         url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() not in ("sqlite", "postgresql"):
@@ -76,7 +108,7 @@ def open_engine(url: str | URL, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> En
         _set_up_sqlite(engine, busy_timeout_ms)
         return engine
     try:
-        engine = create_engine(url)
+        engine = create_engine(url, connect_args=_connect_defaults(url))
     except ModuleNotFoundError as exc:
         raise InputError(
             f"the PostgreSQL driver {exc.name} is not installed; deskapp uses psycopg 3 "
@@ -84,6 +116,29 @@ def open_engine(url: str | URL, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> En
         ) from exc
     _set_up_postgresql(engine)
     return engine
+
+
+def _connect_defaults(url: URL) -> dict[str, str]:
+    """libpq parameters the URL (or the environment) leaves out: keepalives, a connect
+    timeout, and a name the server shows other workstations (pg_stat_activity)."""
+    defaults = dict(CONNECT_DEFAULTS)
+    defaults["application_name"] = f"deskapp {_who()}"[:63]
+    return {name: value for name, value in defaults.items()
+            if name not in url.query and not os.environ.get(_CONNECT_ENVIRONMENT.get(name, ""))}
+
+
+def _who() -> str:
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "?"
+    return f"{user}@{socket.gethostname()}"
+
+
+# One round trip at connect: the zone, and each limit the session has only by default.
+_SESSION_SET_UP = "SET TIME ZONE 'UTC'; SELECT set_config(name, wanted, false) FROM (VALUES {}) " \
+    "AS limits(name, wanted) JOIN pg_settings USING (name) WHERE source = 'default'".format(
+        ", ".join(f"('{name}', '{value}')" for name, value in SESSION_LIMITS.items()))
 
 
 def _set_up_postgresql(engine: Engine) -> None:
@@ -94,13 +149,14 @@ def _set_up_postgresql(engine: Engine) -> None:
         autocommit = dbapi_connection.autocommit
         dbapi_connection.autocommit = True
         try:
-            dbapi_connection.execute("SET TIME ZONE 'UTC'")
+            dbapi_connection.execute(_SESSION_SET_UP)
         finally:
             dbapi_connection.autocommit = autocommit
 
     # A connection that has been idle for a while is pinged before use, and replaced if the
     # server restarted or the network dropped it meanwhile; one just used is taken as alive
-    # (a round trip less for each action of an agent at work).
+    # (a round trip less for each action of an agent at work), unless the server has said
+    # something since: an idle connection only hears from a server that is ending it.
     @event.listens_for(engine, "checkin")
     def _on_checkin(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
         record.info["idle_since"] = time.monotonic()
@@ -108,12 +164,88 @@ def _set_up_postgresql(engine: Engine) -> None:
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_connection: Any, record: ConnectionPoolEntry, proxy: Any) -> None:
         idle_since = record.info.get("idle_since")
-        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+        if idle_since is None:
+            return
+        if (time.monotonic() - idle_since < PING_AFTER_IDLE_S
+                and not _server_spoke(dbapi_connection)):
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as exc:
             raise DisconnectionError(f"the connection was lost while idle: {exc}") from exc
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        state = getattr(context.original_exception, "sqlstate", None)
+        if state == LOCK_NOT_AVAILABLE and context.engine is not None:
+            raise _lock_wait(context.engine, context.original_exception, context.statement,
+                             context.parameters)
+
+
+def _server_spoke(dbapi_connection: Any) -> bool:
+    """The server sent something to this idle connection (it ended it), without a round
+    trip: its socket is readable."""
+    try:
+        readable, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    except (OSError, ValueError, AttributeError):
+        return True
+    return bool(readable)
+
+
+LOCK_NOT_AVAILABLE = "55P03"
+_RELATION = re.compile(r'in relation "([^"]+)"')
+_ADVISORY = re.compile(r"pg_advisory_xact_lock\((\d+)\)")
+# Who holds a lock of the kinds a write waits for: on a table's rows (anything stronger than
+# a plain read), or an advisory lock; named as the server knows them.
+_HOLDERS = """
+SELECT DISTINCT a.application_name, a.usename, host(a.client_addr)
+FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+WHERE l.granted AND l.pid <> pg_backend_pid() AND a.datname = current_database()
+  AND ((l.locktype = 'relation' AND l.relation = to_regclass(%(relation)s)
+        AND l.mode <> 'AccessShareLock')
+    OR (l.locktype = 'advisory' AND l.classid::bigint = %(high)s
+        AND l.objid::bigint = %(low)s))
+"""
+
+
+def _lock_wait(engine: Engine, exc: BaseException, statement: str | None,
+               parameters: Any) -> StorageError:
+    """The message for a write that gave up waiting for another session's lock."""
+    context = getattr(getattr(exc, "diag", None), "context", None) or ""
+    found = _RELATION.search(context)
+    relation = found.group(1) if found else None
+    params = parameters if isinstance(parameters, dict) else {}
+    lock: int | None = params.get("lock") if isinstance(params.get("lock"), int) else None
+    if lock is None and statement and (advisory := _ADVISORY.search(statement)):
+        lock = int(advisory.group(1))
+    number = params.get("number") if relation == "incidents" else None
+    holders = _lock_holders(engine, relation, lock) if relation or lock is not None else []
+    return lock_wait_error(engine.url, holders, relation=relation,
+                           number=number if isinstance(number, int) else None, lock=lock)
+
+
+def _lock_holders(engine: Engine, relation: str | None, lock: int | None) -> list[str]:
+    """The other sessions holding the lock, as "application from address"; none when they
+    cannot be found (the answer is only for the message)."""
+    failures = (SQLAlchemyError, engine.dialect.loaded_dbapi.Error)
+    try:
+        connection = engine.raw_connection()
+    except failures:
+        return []
+    try:
+        cursor = connection.cursor()
+        cursor.execute("SET LOCAL statement_timeout = '2s'")
+        cursor.execute(_HOLDERS, {"relation": relation,
+                                  "high": (lock or 0) >> 32, "low": (lock or 0) & 0xFFFFFFFF})
+        rows = cursor.fetchall()
+        connection.rollback()
+    except failures:
+        connection.invalidate()
+        return []
+    finally:
+        connection.close()
+    return [(application or user or "?") + (f" from {address}" if address else "")
+            for application, user, address in rows]
 
 
 def _set_up_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 
@@ -13,6 +13,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from deskapp.core.errors import InputError
+from deskapp.core.keys import incident_key
 
 
 class Problem(StrEnum):
@@ -47,6 +48,9 @@ def describe(database: str | URL | None) -> str:
     if url.get_backend_name() == "sqlite":
         name = url.database or ":memory:"
         return f"the database file {name.removeprefix('file:')}"
+    service = url.query.get("service")
+    if isinstance(service, str) and not url.host and not url.database:
+        return f"the PostgreSQL service {service}"
     where = f"{url.host or 'localhost'}:{url.port or 5432}"
     user = f" as {url.username}" if url.username else ""
     return f"the PostgreSQL database {url.database or '(default)'} on {where}{user}"
@@ -85,7 +89,49 @@ _POSTGRES_STATES = {
     "25006": (Problem.READ_ONLY, "is read-only (a standby server or read-only transaction)"),
     "55P03": (Problem.BUSY, "is busy: a row is locked by another user; try again in a moment"),
     "57P03": (Problem.CANNOT_CONNECT, "is not accepting connections yet (starting up)"),
+    "57014": (Problem.BUSY, "did not finish a query in time (its statement_timeout); nothing "
+                            "was changed; try again"),
+    "57P01": (Problem.CANNOT_CONNECT, "ended the connection (the server was restarted or an "
+                                      "administrator ended it); nothing was changed; try again"),
+    "57P02": (Problem.CANNOT_CONNECT, "ended the connection (the server crashed); nothing was "
+                                      "changed; try again"),
+    "25P03": (Problem.CANNOT_CONNECT, "ended the connection after it stayed inside a "
+                                      "transaction for too long; nothing was changed; try "
+                                      "again"),
 }
+
+# What another workstation holding each advisory lock is doing: storage.database's
+# numbering and agreements locks, and the migration's.
+ADVISORY_LOCK_SUBJECTS = {
+    0x6465736C: "logging an incident",
+    0x6465736D: "storing the agreements",
+    0x6465736B: "upgrading the database",
+}
+
+
+# libpq's words for a password that is missing or wrong, and where deskapp expects it.
+_PASSWORD_CLUES = ("no password supplied", "password authentication failed")
+PASSWORD_HINT = ("give the password in ~/.pgpass (on Windows %APPDATA%\\postgresql\\"
+                 "pgpass.conf), a service file (postgresql:///?service=NAME) or PGPASSWORD; "
+                 "see docs/postgresql.md")
+
+
+def lock_wait_error(database: str | URL | None, holders: Sequence[str], *,
+                    relation: str | None = None, number: int | None = None,
+                    lock: int | None = None) -> StorageError:
+    """A write gave up waiting for another workstation's lock (PostgreSQL's lock_timeout):
+    what was locked and, when the server could tell, by whom. Nothing was written."""
+    by = f" (by {', '.join(holders)})" if holders else ""
+    if number is not None:
+        subject = f"{incident_key(number)} is being changed on another workstation{by}"
+    elif relation == "incidents":
+        subject = f"an incident is being changed on another workstation{by}"
+    elif lock is not None and lock in ADVISORY_LOCK_SUBJECTS:
+        subject = f"another workstation is {ADVISORY_LOCK_SUBJECTS[lock]}{by}"
+    else:
+        subject = f"{describe(database)} is busy: another workstation holds what this " \
+                  f"changes{by}"
+    return StorageError(Problem.BUSY, f"{subject}; try again")
 
 _OS_ERRORS = {
     errno.EACCES: (Problem.READ_ONLY, "permission denied"),
@@ -132,6 +178,8 @@ def _from_postgres(exc: BaseException, where: str,
     if state is None and type(exc).__name__ == "OperationalError":
         # Connection failures carry no SQLSTATE; libpq's text says what went wrong.
         reason = _clean_reason(str(exc), database)
+        if any(clue in reason for clue in _PASSWORD_CLUES):
+            reason += f"; {PASSWORD_HINT}"
         return StorageError(Problem.CANNOT_CONNECT,
                             f"cannot connect to {where}: {reason}")
     return None

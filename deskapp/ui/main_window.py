@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSystemTrayIcon,
 from deskapp.app.desk import Desk
 from deskapp.app.queue import QueueFilter, View
 from deskapp.app.views import IncidentView, QueueRow
+from deskapp.core.text import has_password, shown_url
 from deskapp.office import Office
 from deskapp.ui.action_dialogs import ActionDialog
 from deskapp.ui.detail import DetailPane
@@ -25,7 +26,7 @@ from deskapp.ui.notifications import Alert, Notifier
 from deskapp.ui.opening import Catalog, Opened, load_catalog, open_database, open_demo
 from deskapp.ui.queue_controller import QueueController
 from deskapp.ui.queue_model import QueueModel
-from deskapp.ui.settings import Preferences, SettingsDialog, SettingsValues
+from deskapp.ui.settings import PASSWORD_ADVICE, Preferences, SettingsDialog, SettingsValues
 from deskapp.ui.shown_incident import ShownIncident
 from deskapp.ui.status_line import StatusLine
 from deskapp.ui.style import app_icon
@@ -241,7 +242,7 @@ class MainWindow(QMainWindow):
 
     def open_database(self, url: str, *, office: Office | None = None) -> None:
         """Open (creating or migrating) in the background; the window stays responsive."""
-        self._begin_opening(f"Opening {url}…")
+        self._begin_opening(f"Opening {shown_url(url)}…")
         self.station.owns_desk = True
         clock = self.station.desk_clock()
         self.tasks.run(lambda: open_database(url, office=office, clock=clock),
@@ -352,7 +353,9 @@ class MainWindow(QMainWindow):
             self.model.set_warn_seconds(values.warn_minutes * 60)
             self.status.show_me()
             self._fill_filter_choices()
-            if values.database != before.database:
+            if has_password(values.database):
+                self.queue_info.show_message(PASSWORD_ADVICE, "info")
+            elif values.database != before.database:
                 self.queue_info.show_message(
                     "The new database is used from the next start.", "info")
             dialog.accept()

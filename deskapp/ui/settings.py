@@ -25,11 +25,16 @@ from PySide6.QtWidgets import (
 )
 
 from deskapp.app.desk import default_author
+from deskapp.core.text import has_password, without_password
 from deskapp.ui.infobar import InfoBar
 
 DEFAULT_WARN_MINUTES = 30
 DEFAULT_SOON_HOURS = 2.0
 DEFAULT_POLL_SECONDS = 3
+PASSWORD_ADVICE = (
+    "The password was not saved: the settings file is plain text. PostgreSQL reads it from "
+    "~/.pgpass (on Windows %APPDATA%\\postgresql\\pgpass.conf), from a service file "
+    "(postgresql:///?service=NAME) or from PGPASSWORD; see docs/postgresql.md.")
 
 
 def _number(value: Any, default: float) -> float:
@@ -55,11 +60,18 @@ class Preferences:
 
     @property
     def database(self) -> str:
-        return str(self.store.value("database/url", "") or "")
+        """The database URL or file; never with a password (one saved by an older deskapp
+        is removed from the settings file as it is read)."""
+        url = str(self.store.value("database/url", "") or "")
+        if has_password(url):
+            url = without_password(url)
+            self.store.setValue("database/url", url)
+        return url
 
     @database.setter
     def database(self, url: str) -> None:
-        self.store.setValue("database/url", url.strip())
+        # The settings file is plain text: a password stays in ~/.pgpass and the like.
+        self.store.setValue("database/url", without_password(url.strip()))
 
     @property
     def warn_minutes(self) -> int:
