@@ -202,7 +202,10 @@ def _clean_reason(text: str, database: str | URL | None) -> str:
 def damaged_row(what: str, exc: BaseException, database: str | URL | None = None
                 ) -> StorageError:
     """A stored row that cannot be read back (damaged text, an unknown status or kind,
-    malformed JSON or timestamp): ``what`` names it, e.g. "incident INC-7"."""
+    malformed JSON or timestamp): ``what`` names it, e.g. "incident INC-7". A failure
+    already told as a StorageError (a lock wait, say) is not damage: it is returned as is."""
+    if isinstance(exc, StorageError):
+        return exc
     if isinstance(exc, DBAPIError | sqlite3.Error):
         known = translate(exc, database)
         if known is None:
