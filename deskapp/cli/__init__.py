@@ -63,11 +63,16 @@ def _command_named(args: Sequence[str]) -> str | None:
     return None
 
 
-def _check_text(args: Sequence[str]) -> None:
+def _check_arguments(args: Sequence[str]) -> None:
     """Refuse an argument the terminal's encoding could not read (Python keeps its bytes as
     lone surrogates) or holding a NUL, which no command line carries: either would fail
-    later, half-way through the command."""
+    later, half-way through the command. Refuse ``--option=--`` too, which argparse reads
+    as a list of no values."""
     for index, arg in enumerate(args):
+        if arg.startswith("-") and arg.endswith("=--"):
+            option = arg[:-3]
+            raise CommandLineError(f"{arg} gives {option} no value ('--' ends the options); "
+                                   f"give {option} a value")
         if "\0" not in arg and not _SURROGATES.search(arg):
             continue
         if arg.startswith("--") and "=" in arg:
@@ -116,7 +121,7 @@ def _tell_warnings_once() -> None:
 
 def _run(args_list: list[str]) -> int:
     try:
-        _check_text(args_list)
+        _check_arguments(args_list)
         args = build_parser(_command_named(args_list)).parse_args(args_list)
         if args.command is None:
             from deskapp.ui.main import run_window

@@ -576,6 +576,8 @@ REFUSALS: list[tuple[list[str], tuple[str, ...]]] = [
     (["list", "--within", "9" * 400 + "s"], ("too long a duration",)),
     (["list", "--within=-2h"], ("not a duration",)),
     (["list", "--within", "\u00b2h"], ("not a duration",)),
+    (["reopen", "INC-000002", "--reason", "x", "--at=--"],
+     ("--at=-- gives --at no value", "give --at a value")),
 ]
 
 
