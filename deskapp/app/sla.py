@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from deskapp.core.agreement import Agreement, Target
-from deskapp.core.agreement_file import is_known_country, is_known_zone, load_agreements
+from deskapp.core.agreement_file import AgreementError, is_known_country, is_known_zone
+from deskapp.core.agreement_folder import AgreementFolder, read_agreements
 from deskapp.core.calendar import Calendar
 from deskapp.core.errors import InputError
 from deskapp.core.sla import (
@@ -31,14 +34,34 @@ class DueQuery:
     site: Site
 
 
+class AgreementWarning(UserWarning):
+    """A shipped agreement file that cannot be used; the other vendors' agreements are."""
+
+
+def shipped_folder() -> AgreementFolder:
+    """The agreements that ship in ``resources/policies`` and the files that cannot be used,
+    each told as an ``AgreementWarning``."""
+    folder = read_agreements(policies_dir())
+    for vendor, problem in folder.unusable.items():
+        warnings.warn(AgreementWarning(
+            f"{problem}; {vendor}'s shipped agreement is left out until the file is fixed"),
+            stacklevel=2)
+    return folder
+
+
 def shipped_agreements() -> dict[str, Agreement]:
-    """The agreements that ship in ``resources/policies``, by vendor key."""
-    return load_agreements(policies_dir())
+    """The usable agreements that ship in ``resources/policies``, by vendor key."""
+    return shipped_folder().agreements
 
 
-def agreement_for(agreements: dict[str, Agreement], vendor: str) -> Agreement:
+def agreement_for(agreements: dict[str, Agreement], vendor: str,
+                  unusable: Mapping[str, AgreementError] | None = None) -> Agreement:
     found = agreements.get(vendor)
     if found is None:
+        problem = (unusable or {}).get(vendor)
+        if problem is not None:
+            raise InputError(f"{vendor}'s agreement cannot be used: {problem}; fix the file "
+                             "or restore the one deskapp ships")
         known = ", ".join(sorted(agreements))
         raise InputError(f"unknown vendor {vendor!r}; expected one of: {known}")
     return found
@@ -48,8 +71,10 @@ class SlaService:
     """Agreements, the office and one shared set of calendars."""
 
     def __init__(self, agreements: dict[str, Agreement], office: Office,
-                 book: CalendarBook | None = None) -> None:
+                 book: CalendarBook | None = None, *,
+                 unusable: Mapping[str, AgreementError] | None = None) -> None:
         self.agreements = agreements
+        self.unusable = dict(unusable or {})
         self.office = office
         self.office_zone = ZoneInfo(office.zone)
         self.book = book or CalendarBook()
@@ -60,10 +85,11 @@ class SlaService:
 
     @classmethod
     def shipped(cls, office: Office) -> SlaService:
-        return cls(shipped_agreements(), office)
+        folder = shipped_folder()
+        return cls(folder.agreements, office, unusable=folder.unusable)
 
     def agreement(self, vendor: str) -> Agreement:
-        return agreement_for(self.agreements, vendor)
+        return agreement_for(self.agreements, vendor, self.unusable)
 
     def site(self, zone: str | None = None, country: str | None = None) -> Site:
         """The client site; either part left out is the office's."""

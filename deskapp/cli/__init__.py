@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import re
 import sys
+import warnings
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
+from deskapp.cli.printable import shown
 from deskapp.core.errors import InputError
 
 
@@ -31,6 +35,8 @@ COMMANDS = {
     "demo": "deskapp.cli.demo",
 }
 GLOBAL_OPTIONS_WITH_VALUES = {"--db"}
+# How Python keeps the bytes of an argument the terminal's encoding cannot read.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
 def build_parser(only: str | None = None) -> Parser:
@@ -57,9 +63,65 @@ def _command_named(args: Sequence[str]) -> str | None:
     return None
 
 
+def _check_arguments(args: Sequence[str]) -> None:
+    """Refuse an argument the terminal's encoding could not read (Python keeps its bytes as
+    lone surrogates) or holding a NUL, which no command line carries: either would fail
+    later, half-way through the command. Refuse ``--option=--`` too, which argparse reads
+    as a list of no values."""
+    for index, arg in enumerate(args):
+        if arg.startswith("-") and arg.endswith("=--"):
+            option = arg[:-3]
+            raise CommandLineError(f"{arg} gives {option} no value ('--' ends the options); "
+                                   f"give {option} a value")
+        if "\0" not in arg and not _SURROGATES.search(arg):
+            continue
+        if arg.startswith("--") and "=" in arg:
+            where = f"the value of {arg.split('=', 1)[0]}"
+        elif index and args[index - 1].startswith("-"):
+            where = f"the value of {args[index - 1]}"
+        else:
+            where = f"argument {index + 1}"
+        if "\0" in arg:
+            raise CommandLineError(f"{where} holds a NUL character; leave it out")
+        encoding = sys.getfilesystemencoding()
+        try:
+            typed = repr(os.fsencode(arg))  # the bytes as they came
+        except UnicodeEncodeError:  # a surrogate no byte decodes to: not from a terminal
+            typed = ascii(arg)
+        raise CommandLineError(
+            f"{where} is not {encoding} text ({typed}); type it again in a terminal set "
+            f"to {encoding}, or check the file it was pasted from")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
+    with warnings.catch_warnings():
+        _tell_warnings_once()
+        return _run(list(sys.argv[1:] if argv is None else argv))
+
+
+def _tell_warnings_once() -> None:
+    """deskapp's warnings (a shipped agreement file left out, ...) as one line each on
+    stderr, each once however often it is met; other warnings as Python shows them."""
+    told: set[str] = set()
+    python_shows = warnings.showwarning
+
+    def tell(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: TextIO | None = None, line: str | None = None) -> None:
+        if not category.__module__.startswith("deskapp."):
+            python_shows(message, category, filename, lineno, file, line)
+            return
+        text = shown(str(message))
+        if text not in told:
+            told.add(text)
+            print(f"deskapp: warning: {text}", file=sys.stderr)
+
+    warnings.showwarning = tell
+    warnings.filterwarnings("always", category=UserWarning)
+
+
+def _run(args_list: list[str]) -> int:
     try:
+        _check_arguments(args_list)
         args = build_parser(_command_named(args_list)).parse_args(args_list)
         if args.command is None:
             from deskapp.ui.main import run_window
@@ -68,7 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = args.handler(args)
         return result
     except InputError as error:
-        print(f"deskapp: error: {error}", file=sys.stderr)
+        # One line, whatever the message quotes: its control characters are shown, not obeyed.
+        print(f"deskapp: error: {shown(str(error))}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

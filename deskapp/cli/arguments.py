@@ -9,9 +9,12 @@ from typing import Any
 
 from deskapp.app.desk import Changed, Desk
 from deskapp.app.instants import parse_instant
+from deskapp.cli.printable import shown
 from deskapp.core.agreement import Agreement
 from deskapp.core.errors import InputError
 
+# Versions are stored as 32-bit integers.
+MAX_VERSION = 2**31 - 1
 DB_HELP = ("database: a postgresql:// URL or an SQLite file (also accepted before the command; "
            "default: $DESKAPP_DB, else the user's own database file)")
 
@@ -40,8 +43,12 @@ def instant(desk: Desk, text: str | None) -> datetime | None:
 def how(desk: Desk, args: argparse.Namespace) -> dict[str, Any]:
     """Who wrote, when it happened and the version it was based on: the write's keywords."""
     given: dict[str, Any] = {"author": args.author, "at": instant(desk, args.at)}
-    if getattr(args, "if_version", None) is not None:
-        given["expected_version"] = args.if_version
+    version = getattr(args, "if_version", None)
+    if version is not None:
+        if not 1 <= version <= MAX_VERSION:
+            raise InputError(f"--if-version must be an incident's version, 1 to {MAX_VERSION} "
+                             f"(as 'incident show' prints it); got {version}")
+        given["expected_version"] = version
     return given
 
 
@@ -58,5 +65,5 @@ def done(changed: Changed) -> int:
     view = changed.incident
     print(f"{view.key}: {view.status.value} (version {view.version})")
     for hint in changed.hints:
-        print(f"note: {hint}")
+        print(f"note: {shown(hint)}")
     return 0

@@ -18,7 +18,6 @@ Examples:
 from __future__ import annotations
 
 import argparse
-import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -39,6 +38,7 @@ from deskapp.cli.arguments import (
     write_options,
 )
 from deskapp.cli.incident_report import incident_json, incident_text, queue_text, row_json
+from deskapp.cli.printable import json_text, shown
 from deskapp.core.agreement_file import CHANNELS
 from deskapp.core.choices import parse_choice
 from deskapp.core.errors import InputError
@@ -175,7 +175,11 @@ def register(commands: Any) -> None:
 
 # ----- reading what was typed ------------------------------------------------------------------
 
-_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*([dhms])")
+_DURATION = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*([dhms])")
+# A queue's window reaches no further than this (and the time it ends stays a date).
+LONGEST_DURATION_DAYS = 3650
+# The most lines a listing prints: a larger --limit is a slip of the keyboard.
+LARGEST_LIMIT = 1_000_000
 
 
 def parse_duration(text: str) -> timedelta:
@@ -185,7 +189,11 @@ def parse_duration(text: str) -> timedelta:
     if not cleaned or "".join(n + u for n, u in parts) != cleaned:
         raise InputError(f"{text!r} is not a duration; expected one like 2h, 30m or 1h30m")
     unit = {"d": 86400, "h": 3600, "m": 60, "s": 1}
-    return timedelta(seconds=sum(float(n) * unit[u] for n, u in parts))
+    seconds = sum(float(n) * unit[u] for n, u in parts)
+    if not seconds <= LONGEST_DURATION_DAYS * 86400:  # also false for an infinite one
+        raise InputError(f"{text!r} is too long a duration; expected at most "
+                         f"{LONGEST_DURATION_DAYS}d")
+    return timedelta(seconds=seconds)
 
 
 def parse_view(text: str) -> View:
@@ -217,7 +225,7 @@ def run_add(args: argparse.Namespace) -> int:
         changed = desk.log(draft, **written)
         print(changed.incident.key)
         for hint in changed.hints:
-            print(f"note: {hint}")
+            print(f"note: {shown(hint)}")
     return 0
 
 
@@ -278,8 +286,7 @@ def run_show(args: argparse.Namespace) -> int:
         names = {m.key: m.name for m in agreement_of(desk, view.vendor).metrics}
         zone = desk.sla.office_zone
         if args.json:
-            print(json.dumps(incident_json(view, now, zone, names), indent=2,
-                             ensure_ascii=False))
+            print(json_text(incident_json(view, now, zone, names)))
         else:
             print(incident_text(view, now, zone, names))
     return 0
@@ -289,8 +296,9 @@ def run_list(args: argparse.Namespace) -> int:
     view = parse_view(args.view)
     status = parse_status(args.status) if args.status is not None else None
     within = parse_duration(args.within) if args.within is not None else None
-    if args.limit is not None and args.limit < 1:
-        raise InputError("--limit must be 1 or more")
+    if args.limit is not None and not 1 <= args.limit <= LARGEST_LIMIT:
+        raise InputError(f"--limit must be 1 or more and at most {LARGEST_LIMIT:,}; "
+                         f"got {args.limit}")
     with open_desk(args) as desk:
         now = _now(desk, args)
         agreements = desk.agreements()
@@ -314,8 +322,7 @@ def run_list(args: argparse.Namespace) -> int:
         rows = desk.queue(wanted, now)
         zone = desk.sla.office_zone
         if args.json:
-            print(json.dumps([row_json(row, now, zone) for row in rows], indent=2,
-                             ensure_ascii=False))
+            print(json_text([row_json(row, now, zone) for row in rows]))
         else:
             print(queue_text(rows, now, zone))
     return 0

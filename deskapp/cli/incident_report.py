@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from deskapp.app.views import IncidentView, QueueRow, detail_items
 from deskapp.cli.policy import table
+from deskapp.cli.printable import shown, shown_lines
 from deskapp.core.calendar import format_duration
 from deskapp.core.clocks import ClockState, TargetClock, TargetState
 from deskapp.core.lifecycle import Event, Status
@@ -125,8 +126,11 @@ def incident_text(view: IncidentView, now: datetime, zone: ZoneInfo,
         lines.append(f"Agreed due:  {_local(view.agreed_due, zone, True)}")
     if view.resolution_type:
         lines.append(f"Resolution:  {view.resolution_type}")
+    # Escaped line by line: each line is built of one-line fields, and typed text may hold
+    # terminal escape sequences.
+    lines = [shown(line) for line in lines]
     if view.description:
-        lines += ["", view.description]
+        lines += ["", shown_lines(view.description)]
     lines += ["", f"Targets as of {_local(now, zone, True)}"
               + ("  (not reported yet)" if now < view.reported_at else "")]
     rows = []
@@ -145,8 +149,8 @@ def incident_text(view: IncidentView, now: datetime, zone: ZoneInfo,
     lines += ["", "Timeline"]
     for event in view.events:
         details = "; ".join(f"{k}: {v}" for k, v in detail_items(event.data))
-        lines.append(f"  {_local(event.at, zone)}  {event.author}  {event.kind.value}"
-                     + (f"  ({details})" if details else ""))
+        lines.append(shown(f"  {_local(event.at, zone)}  {event.author}  {event.kind.value}"
+                           + (f"  ({details})" if details else "")))
     return "\n".join(lines)
 
 
@@ -197,6 +201,7 @@ def queue_text(rows: list[QueueRow], now: datetime, zone: ZoneInfo) -> str:
         left = (format_duration(state.left_seconds)
                 if state is not None and state.left_seconds is not None else "")
         lines.append((row.key, row.vendor, row.product, row.severity, row.tier,
-                      row.status.value, row.assignee or "-", due, left, _short(row.title)))
+                      row.status.value, row.assignee or "-", due, left,
+                      _short(shown(row.title))))
     return table(("KEY", "VENDOR", "PRODUCT", "SEV", "TIER", "STATUS", "ASSIGNEE",
                   f"NEXT DUE ({zone.key})", "LEFT", "TITLE"), lines)

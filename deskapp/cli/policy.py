@@ -6,8 +6,10 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from deskapp.app.sla import agreement_for, shipped_agreements
+from deskapp.app.sla import agreement_for, shipped_agreements, shipped_folder
+from deskapp.cli.printable import shown
 from deskapp.core.agreement import Agreement
+from deskapp.core.errors import InputError
 
 
 def register(commands: Any) -> None:
@@ -21,6 +23,8 @@ def register(commands: Any) -> None:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns padded to line up; a cell's control characters are shown as escapes."""
+    rows = [[shown(str(cell)) for cell in row] for row in rows]
     columns = zip(headers, *rows, strict=False)
     widths = [max(len(str(cell)) for cell in column) for column in columns]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
@@ -32,6 +36,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 def run_list(args: argparse.Namespace) -> int:
     agreements = shipped_agreements()
+    if not agreements:
+        raise InputError("none of the shipped agreement files can be used (see the warnings "
+                         "above); fix them or reinstall deskapp")
     rows = [
         (a.vendor, a.name, a.version, ", ".join(s.key for s in a.severities),
          ", ".join(m.key for m in a.metrics), ", ".join(a.calendars))
@@ -42,7 +49,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    print(agreement_text(agreement_for(shipped_agreements(), args.vendor)))
+    folder = shipped_folder()
+    print(agreement_text(agreement_for(folder.agreements, args.vendor, folder.unusable)))
     return 0
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from deskapp.core.errors import InputError
 
+# Incident numbers are stored as 32-bit integers (SQLite's and PostgreSQL's INTEGER alike).
+MAX_INCIDENT_NUMBER = 2**31 - 1
+
 
 def incident_key(number: int) -> str:
     """The key of incident ``number``: INC-000123."""
@@ -14,6 +17,11 @@ def parse_key(key: str) -> int:
     """The incident number in ``key`` (INC-000123, inc-123 or 123)."""
     text = key.strip().upper()
     digits = text[4:] if text.startswith("INC-") else text
-    if not digits.isdigit():
+    # isascii: str.isdigit also accepts digits such as '²' that int() cannot read.
+    if not (digits.isascii() and digits.isdigit()):
         raise InputError(f"{key!r} is not an incident key; expected one like INC-000123")
-    return int(digits)
+    number = int(digits)
+    if not 1 <= number <= MAX_INCIDENT_NUMBER:
+        raise InputError(f"{key!r} is not an incident key: incident numbers run from 1 to "
+                         f"{MAX_INCIDENT_NUMBER}; expected one like INC-000123")
+    return number

@@ -564,6 +564,20 @@ REFUSALS: list[tuple[list[str], tuple[str, ...]]] = [
     (["list", "--within", "2 weeks"], ("not a duration",)),
     (["list", "--limit", "0"], ("--limit must be 1 or more",)),
     (["frobnicate"], ("invalid choice: 'frobnicate'",)),
+    # Numbers and durations beyond what a database or a date can hold.
+    (["list", "--limit", "100000000000000000000"],
+     ("--limit must be 1 or more and at most 1,000,000",)),
+    (["show", "99999999999999999999"], ("incident numbers run from 1 to 2147483647",)),
+    (["show", "INC-2147483648"], ("incident numbers run from 1 to 2147483647",)),
+    (["pause", "99999999999999999999"], ("incident numbers run from 1 to 2147483647",)),
+    (["update", "INC-000001", "--comment", "x", "--if-version", "99999999999999999999"],
+     ("--if-version must be an incident's version, 1 to 2147483647",)),
+    (["list", "--within", "9999999999d"], ("too long a duration", "at most 3650d")),
+    (["list", "--within", "9" * 400 + "s"], ("too long a duration",)),
+    (["list", "--within=-2h"], ("not a duration",)),
+    (["list", "--within", "\u00b2h"], ("not a duration",)),
+    (["reopen", "INC-000002", "--reason", "x", "--at=--"],
+     ("--at=-- gives --at no value", "give --at a value")),
 ]
 
 
