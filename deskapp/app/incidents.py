@@ -31,7 +31,8 @@ from deskapp.core.workflow import (
     waits_for_documentation,
 )
 from deskapp.storage import catalog, people, records, timelines
-from deskapp.storage.database import NUMBERING_LOCK, serialize
+from deskapp.storage.database import serialize
+from deskapp.storage.locks import NUMBERING_LOCK
 from deskapp.storage.records import IncidentRecord
 
 if TYPE_CHECKING:

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from deskapp.core.agreement import Agreement
-from deskapp.storage.database import AGREEMENTS_LOCK, serialize
+from deskapp.storage.database import serialize
+from deskapp.storage.locks import AGREEMENTS_LOCK
 from deskapp.storage.models import AgreementVersion, Product, Vendor
 
 

@@ -71,11 +71,6 @@ class Database:
         self.engine.dispose()
 
 
-# PostgreSQL advisory locks (any constants will do, apart from the migration's); on SQLite,
-# BEGIN IMMEDIATE already makes writers take turns.
-NUMBERING_LOCK = 0x6465736C
-AGREEMENTS_LOCK = 0x6465736D
-
 
 def serialize(session: Session, lock: int) -> None:
     """Hold ``lock`` until the transaction ends, so two workstations take turns."""

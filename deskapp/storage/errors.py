@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from deskapp.core.errors import InputError
 from deskapp.core.keys import incident_key
+from deskapp.storage.locks import ADVISORY_LOCK_SUBJECTS
 
 
 class Problem(StrEnum):
@@ -99,15 +100,6 @@ _POSTGRES_STATES = {
                                       "transaction for too long; nothing was changed; try "
                                       "again"),
 }
-
-# What another workstation holding each advisory lock is doing: storage.database's
-# numbering and agreements locks, and the migration's.
-ADVISORY_LOCK_SUBJECTS = {
-    0x6465736C: "logging an incident",
-    0x6465736D: "storing the agreements",
-    0x6465736B: "upgrading the database",
-}
-
 
 # libpq's words for a password that is missing or wrong, and where deskapp expects it.
 _PASSWORD_CLUES = ("no password supplied", "password authentication failed")

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Engine, inspect, text
 from deskapp.paths import migrations_dir
 from deskapp.storage.engine import is_sqlite, sqlite_path
 from deskapp.storage.errors import Problem, StorageError, describe, storage_errors, translate
+from deskapp.storage.locks import MIGRATION_LOCK
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -34,7 +35,6 @@ VERSION_TABLE = "alembic_version"
 # A table every deskapp schema has: an unknown revision beside it means a newer deskapp.
 DESKAPP_TABLE = "incidents"
 # Any constant will do: it makes two deskapps starting at once migrate one after the other.
-MIGRATION_LOCK = 0x6465736B
 
 _REVISION = re.compile(r"""^revision\s*(?::[^=\n]*)?=\s*["']([^"']+)["']""", re.MULTILINE)
 _DOWN = re.compile(r"""^down_revision\s*(?::[^=\n]*)?=\s*(?:["']([^"']+)["']|None)""",
@@ -109,6 +109,8 @@ def upgrade(engine: Engine, *, now: datetime | None = None) -> UpgradeResult:
 
 def _upgrade_postgresql(engine: Engine, connection: Connection, head: str) -> UpgradeResult:
     with connection.begin():
+        # Another workstation's upgrade may take a while: wait for it longer than for a row.
+        connection.exec_driver_sql("SET LOCAL lock_timeout = '5min'")
         connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         before = _checked_revision(connection, engine)
         if before != head:

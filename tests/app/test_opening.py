@@ -15,9 +15,8 @@ import pytest
 from sqlalchemy import create_engine, make_url
 
 from deskapp.storage import database
-from deskapp.storage.database import AGREEMENTS_LOCK, NUMBERING_LOCK
 from deskapp.storage.engine import open_engine
-from deskapp.storage.migrate import MIGRATION_LOCK
+from deskapp.storage.locks import AGREEMENTS_LOCK, MIGRATION_LOCK, NUMBERING_LOCK
 from tests.app.support import Clock, draft, open_desk
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,8 +12,8 @@ import pytest
 
 from deskapp.app.desk import Desk
 from deskapp.core.lifecycle import ResolutionType
-from deskapp.storage.database import AGREEMENTS_LOCK, NUMBERING_LOCK
 from deskapp.storage.errors import Problem, StorageError, lock_wait_error
+from deskapp.storage.locks import AGREEMENTS_LOCK, MIGRATION_LOCK, NUMBERING_LOCK
 from tests.app.support import draft, open_desk, snapshot, start_clock
 
 pytestmark = pytest.mark.slow
@@ -137,6 +137,7 @@ def test_logging_behind_the_numbering_lock_gives_up_with_a_message(desk: Desk,
 @pytest.mark.parametrize(("lock", "doing"), [
     (NUMBERING_LOCK, "logging an incident"),
     (AGREEMENTS_LOCK, "storing the agreements"),
+    (MIGRATION_LOCK, "upgrading the database"),
 ])
 def test_each_advisory_lock_says_what_its_holder_is_doing(lock: int, doing: str) -> None:
     message = str(lock_wait_error(None, ["deskapp ana@ws-1 from 10.0.0.5"], lock=lock))
