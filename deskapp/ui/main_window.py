@@ -34,7 +34,8 @@ from deskapp.ui.tray import TrayAlerts
 from deskapp.ui.workstation import Clock, Workstation, now_utc
 
 # Actions that need no open database.
-ALWAYS_ENABLED = frozenset({"quit", "settings", "keys", "search", "queue", "clear_filters"})
+ALWAYS_ENABLED = frozenset({"quit", "settings", "keys", "search", "queue", "clear_filters",
+                            "alerts"})
 
 
 class MainWindow(QMainWindow):
@@ -78,6 +79,8 @@ class MainWindow(QMainWindow):
                                                 self.queue_info)
 
         self.queue.alerted.connect(self.notify)
+        self.alerting.open_incident.connect(
+            lambda alert: self.shown.load(alert.key, incident_id=alert.incident_id))
         self.queue.counted.connect(self.status.show_count)
         self.queue.read_at.connect(self.status.show_read)
         self.views.changed.connect(lambda: self.queue.schedule_refresh(0))
@@ -216,6 +219,9 @@ class MainWindow(QMainWindow):
                                    self.table.setFocus))
         view_menu.addAction(action("refresh", "&Refresh", "F5", self.refresh,
                                    "Read the queue again"))
+        view_menu.addAction(action("alerts", "Today's &alerts…", "F8",
+                                   lambda: self.alerting.show_list(self.clock()),
+                                   "The warnings and breaches told today"))
         view_menu.addAction(action("clear_filters", "Clear &filters", "Ctrl+Shift+F",
                                    self.clear_filters))
         help_menu = menu.addMenu("&Help")

@@ -89,3 +89,22 @@ def test_no_action_applies_while_the_picked_line_is_being_read(qtbot, window,
     settle(qtbot, window)
     assert window.shown.incident.key == second
     assert window.actions_by_name["escalate"].isEnabled()
+
+
+def test_messages_about_an_incident_go_when_the_agent_moves_on(qtbot, window,
+                                                                desk: Desk) -> None:
+    first = log(desk, "catapult", "1").incident.key
+    second = log(desk, "magaya", "2").incident.key
+    desk.documentation_complete(first, author="ben")
+    select(qtbot, window, first)
+    window.take_action("documentation")  # refused: the documentation is in already
+    settle(qtbot, window)
+    assert first in window.queue_info.text()
+    window.take_action("escalate")
+    settle(qtbot, window)
+    assert window.statusBar().currentMessage() == f"{first} escalated"
+
+    assert window.select_key(second)
+    settle(qtbot, window)
+    assert window.queue_info.text() == ""
+    assert window.statusBar().currentMessage() == ""
