@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,6 +33,7 @@ from deskapp.core.lifecycle import Event, EventKind
 from deskapp.ui.countdown import countdown, tooltip
 from deskapp.ui.explain import clock_explanation
 from deskapp.ui.queue_model import Display
+from deskapp.ui.screen_fit import fit_on_screen
 from deskapp.ui.style import look_style
 from deskapp.ui.wording import moment_label, target_text
 
@@ -59,8 +60,8 @@ class ExplanationDialog(QDialog):
         layout.addWidget(buttons)
         metrics = self.text.fontMetrics()
         widest = max((metrics.horizontalAdvance(line) for line in text.splitlines()), default=0)
-        self.resize(min(max(widest + 80, 520), 1300),
-                    min(max(metrics.lineSpacing() * (text.count("\n") + 4) + 90, 300), 820))
+        fit_on_screen(self, QSize(min(max(widest + 80, 520), 1300), min(max(
+            metrics.lineSpacing() * (text.count("\n") + 4) + 90, 300), 820)))
 
 
 class DetailPane(QWidget):

@@ -17,6 +17,7 @@ from deskapp.office import Office
 from deskapp.ui.action_dialogs import ActionDialog
 from deskapp.ui.detail import DetailPane
 from deskapp.ui.filters import FilterBar
+from deskapp.ui.first_start import FirstStartDialog, needs_first_start
 from deskapp.ui.incident_actions import IncidentActions, make_action
 from deskapp.ui.infobar import InfoBar
 from deskapp.ui.layout import VIEWS, QueueTable, ViewsPanel, WindowLayout
@@ -286,6 +287,8 @@ class MainWindow(QMainWindow):
         self.alerting.restart(self.clock())
         self.queue.start()
         self.table.setFocus()
+        if needs_first_start(self.prefs):
+            self.open_settings(first_start=True)
 
     def _open_failed(self, error: Exception) -> None:
         self.statusBar().clearMessage()
@@ -329,14 +332,14 @@ class MainWindow(QMainWindow):
 
     # ----- settings and upkeep ----------------------------------------------------------
 
-    def open_settings(self) -> SettingsDialog:
+    def open_settings(self, *, first_start: bool = False) -> SettingsDialog:
         office = self.catalog.office if self.catalog else None
         values = SettingsValues(
             me=self.prefs.me, office_zone=office.zone if office else "",
             office_country=(office.country or "") if office else "",
             database=self.prefs.database, warn_minutes=self.prefs.warn_minutes,
             soon_hours=self.prefs.soon_hours)
-        dialog = SettingsDialog(values, self)
+        dialog = (FirstStartDialog if first_start else SettingsDialog)(values, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.submitted.connect(lambda: self._apply_settings(dialog, values))
         self.station.keep_dialog(dialog)

@@ -161,7 +161,11 @@ class NewIncidentDialog(QDialog):
 
         splitter = QSplitter()
         splitter.addWidget(scroll)
-        splitter.addWidget(right)
+        right_scroll = QScrollArea()  # on a small screen the due times scroll, the form not
+        right_scroll.setWidget(right)
+        right_scroll.setWidgetResizable(True)
+        right_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        splitter.addWidget(right_scroll)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 4)
         splitter.setChildrenCollapsible(False)
@@ -203,6 +207,8 @@ class NewIncidentDialog(QDialog):
         self.vendor_ref.setToolTip("The vendor's reference for this incident")
         self.vendor.setFocus()  # the first choice: everything else follows the vendor
         fit_on_screen(self, QSize(1180, 760))
+        # The form first: on a small screen the agreement's text beside it gives way.
+        scroll.setMinimumWidth(min(left.sizeHint().width() + 24, self.width() - 300))
 
     # ----- choices that follow the vendor ---------------------------------------------
 
