@@ -2,7 +2,8 @@
 
 Run under a virtual display from the project root:
     xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python scripts/screenshots.py
-The PNGs go to screenshots/ (main.png, new-incident.png, explanation.png).
+The PNGs go to screenshots/ (main.png, new-incident.png, explanation.png, and the main
+window as a 1024x640 laptop screen shows it: main-1024x640.png).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from deskapp.ui.style import app_icon, style_sheet  # noqa: E402
 OUT = ROOT / "screenshots"
 OFFICE = Office("America/New_York", "US")
 AGENTS = ("ana", "ben", "chen", "dara")
+SMALL = (1024, 640)
 
 
 def wait_until(app: QApplication, ready: Callable[[], bool], seconds: float = 30) -> None:
@@ -143,6 +145,11 @@ def main() -> int:
         window.tick()
         wait_until(app, lambda: True)
         save(window, "main.png")
+        window.resize(*SMALL)  # a small laptop screen: every column and countdown in sight
+        wait_until(app, lambda: window.queue_ready() and window.tasks.idle)
+        save(window, f"main-{SMALL[0]}x{SMALL[1]}.png")
+        window.resize(1440, 870)
+        wait_until(app, lambda: window.queue_ready() and window.tasks.idle)
 
         explanation = window.detail.explain(metric)
         wait_until(app, explanation.isVisible)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -13,14 +16,22 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from deskapp.ui.infobar import InfoBar
+from deskapp.ui.mnemonics import with_mnemonics
+from deskapp.ui.moment_field import DateTimeField
+from deskapp.ui.screen_fit import fit_on_screen, fitting_width
+
+# Asked before writing: (the question, the button that answers yes), or None to go on.
+Confirm = Callable[[dict[str, str]], tuple[str, str] | None]
 
 
 class FieldKind(StrEnum):
@@ -52,7 +63,9 @@ class ActionDialog(QDialog):
     reload_requested = Signal()
 
     def __init__(self, title: str, key: str, version: int, fields: list[FieldSpec],
-                 explanation: str = "", parent: QWidget | None = None) -> None:
+                 explanation: str = "", parent: QWidget | None = None, *,
+                 zone: ZoneInfo | None = None, now: datetime | None = None,
+                 confirm: Confirm | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"{title}: {key}")
         self.key = key
@@ -60,14 +73,36 @@ class ActionDialog(QDialog):
         self.specs = {spec.name: spec for spec in fields}
         self.widgets: dict[str, QWidget] = {}
         self.busy = False
+        self.confirm = confirm
+        self._confirmed: dict[str, str] | None = None
         self.info = InfoBar()
         form = QFormLayout()
-        for spec in fields:
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        labels = with_mnemonics([*(spec.label for spec in fields),
+                                 *(["Happened at", "Now"] if zone is not None else [])])
+        for spec, text in zip(fields, labels, strict=False):
             widget = self._widget(spec)
             self.widgets[spec.name] = widget
-            label = QLabel(f"&{spec.label}" if not spec.label.startswith("&") else spec.label)
+            label = QLabel(text)
             label.setBuddy(widget)
             form.addRow(label, widget)
+        self.happened: DateTimeField | None = None
+        self._happened_touched = False
+        if zone is not None:
+            # When it happened, as the command line's --at: now unless the agent says.
+            self.happened = DateTimeField(now or datetime.now(zone), zone)
+            self.happened.setObjectName("happenedAt")
+            self.happened.changed.connect(self._happened_edited)
+            now_button = QPushButton(labels[-1])
+            now_button.setToolTip("It happened just now")
+            now_button.clicked.connect(self._happened_now)
+            row = QHBoxLayout()
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(self.happened, 1)
+            row.addWidget(now_button)
+            label = QLabel(labels[-2])
+            label.setBuddy(self.happened.edit)
+            form.addRow(label, row)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -86,7 +121,37 @@ class ActionDialog(QDialog):
         # Ctrl+Enter submits from inside a multi-line text box too.
         for sequence in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(sequence), self, self.submit)
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(min(460, fitting_width(self)))
+        fit_on_screen(self)
+
+    # ----- when it happened -------------------------------------------------------------
+
+    _following = False
+
+    def _happened_edited(self) -> None:
+        if not self._following:
+            self._happened_touched = True
+
+    def _happened_now(self) -> None:
+        self._happened_touched = False
+        if self.happened is not None:
+            self._following = True
+            try:
+                self.happened.set_moment(datetime.now(self.happened.zone))
+            finally:
+                self._following = False
+
+    def set_happened_at(self, moment: datetime) -> None:
+        """As if typed: the action is recorded at ``moment``."""
+        assert self.happened is not None
+        self.happened.set_moment(moment)
+        self._happened_touched = True
+
+    def happened_at(self) -> datetime | None:
+        """When the agent says it happened; None while left at "now" (the write's time)."""
+        if self.happened is None or not self._happened_touched:
+            return None
+        return self.happened.moment()
 
     def _widget(self, spec: FieldSpec) -> QWidget:
         if spec.kind is FieldKind.LINE:
@@ -154,8 +219,18 @@ class ActionDialog(QDialog):
                 self.show_error(spec.required)
                 self.widgets[name].setFocus()
                 return
+        values = self.values()
+        question = self.confirm(values) if self.confirm is not None else None
+        if question is not None and values != self._confirmed:
+            self.info.show_message(question[0], "info", (question[1], self._confirm))
+            self.info.action.setFocus()
+            return
         self.set_busy(True)
         self.submitted.emit()
+
+    def _confirm(self) -> None:
+        self._confirmed = self.values()
+        self.submit()
 
     def set_busy(self, busy: bool) -> None:
         self.busy = busy

@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 from deskapp.core.agreement import Unit
 from deskapp.core.calendar import Calendar, HolidayKind, format_duration
 from deskapp.core.clocks import ClockState, TargetClock, TargetState
-from deskapp.core.explain import moment_text
+from deskapp.ui.wording import left_text as worded_left
+from deskapp.ui.wording import moment_label as moment_text
+from deskapp.ui.wording import target_text, time_of_day_label
 
 METRICS = ("response", "workaround", "resolution")
 
@@ -59,17 +61,19 @@ def countdown(state: TargetState | None, warn_seconds: float = 0) -> Countdown:
     if look is Look.PENDING:
         return Countdown("not started", look, None)
     assert left is not None
+    target, calendar = state.clock.target, state.clock.calendar
     if look is Look.MET:
         return Countdown("✓ met", look, None)
     if look is Look.MET_LATE:
-        return Countdown(f"✓ {left_text(-left)} late", look, None)
+        return Countdown(f"✓ {worded_left(-left, target, calendar)} late", look, None)
     if look is Look.PAUSED:
-        return Countdown(f"‖ {left_text(left)}", look, left)
-    return Countdown(left_text(left), look, left)
+        return Countdown(f"‖ {worded_left(left, target, calendar)}", look, left)
+    return Countdown(worded_left(left, target, calendar), look, left)
 
 
 def left_text(seconds: float) -> str:
-    """``1h 12m`` or ``-25m`` as the core formats it; whole hours once past 100 hours."""
+    """``1h 12m`` or ``-25m`` as the core formats it; whole hours once past 100 hours (a
+    countdown knows its target and words long times in days: ``wording.left_text``)."""
     if abs(seconds) >= 100 * 3600:
         hours = int(abs(seconds) // 3600)
         return f"{'-' if seconds < 0 else ''}{hours}h"
@@ -86,7 +90,8 @@ def calendar_state_text(calendar: Calendar, unit: Unit, now: datetime) -> str:
     state = calendar.state_at(now)
     change = state.changes_at.astimezone(calendar.zone)
     local_now = now.astimezone(calendar.zone)
-    when = f"{change:%H:%M %Z}" if change.date() == local_now.date() else f"{change:%a %H:%M %Z}"
+    when = time_of_day_label(change, calendar.zone,
+                             weekday=change.date() != local_now.date())
     text = f"open until {when}" if state.is_open else f"closed until {when}"
     holiday = state.holiday
     if holiday is not None:
@@ -104,7 +109,7 @@ def tooltip(clock: TargetClock | None, state: TargetState | None, metric_name: s
     if clock is None or state is None:
         return f"No {metric_name.lower()} target for this incident's agreement and severity"
     target = clock.target
-    lines = [f"{metric_name}: {target.describe()}"]
+    lines = [f"{metric_name}: {target_text(target)}"]
     if state.due is None:
         lines.append(f"Not started: {clock.note}" if clock.note else "Not started")
     else:

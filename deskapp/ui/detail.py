@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,12 +29,16 @@ from PySide6.QtWidgets import (
 
 from deskapp.app.views import IncidentView, detail_items
 from deskapp.core.clocks import TargetState
-from deskapp.core.explain import moment_text
 from deskapp.core.lifecycle import Event, EventKind
 from deskapp.ui.countdown import countdown, tooltip
 from deskapp.ui.explain import clock_explanation
 from deskapp.ui.queue_model import Display
+from deskapp.ui.screen_fit import fit_on_screen
 from deskapp.ui.style import look_style
+from deskapp.ui.wording import moment_label, target_text
+
+NOT_IN_VIEW = ("Not in this view: the incident stays here, and the actions apply to it, "
+               "until you pick another one in the queue.")
 
 
 class ExplanationDialog(QDialog):
@@ -56,8 +60,8 @@ class ExplanationDialog(QDialog):
         layout.addWidget(buttons)
         metrics = self.text.fontMetrics()
         widest = max((metrics.horizontalAdvance(line) for line in text.splitlines()), default=0)
-        self.resize(min(max(widest + 80, 520), 1300),
-                    min(max(metrics.lineSpacing() * (text.count("\n") + 4) + 90, 300), 820))
+        fit_on_screen(self, QSize(min(max(widest + 80, 520), 1300), min(max(
+            metrics.lineSpacing() * (text.count("\n") + 4) + 90, 300), 820)))
 
 
 class DetailPane(QWidget):
@@ -76,6 +80,12 @@ class DetailPane(QWidget):
         self.title.setObjectName("detailTitle")
         self.title.setWordWrap(True)
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.not_in_view = QLabel(NOT_IN_VIEW)
+        self.not_in_view.setObjectName("notInView")
+        self.not_in_view.setWordWrap(True)
+        self.not_in_view.setStyleSheet(
+            "background: #fff4ce; color: #5c4400; padding: 2px 6px; border-radius: 3px;")
+        self.not_in_view.hide()
         self.subtitle = QLabel("Select an incident in the queue, or log a new one (Ctrl+N).")
         self.subtitle.setObjectName("detailSubtitle")
         self.subtitle.setWordWrap(True)
@@ -114,6 +124,7 @@ class DetailPane(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
+        layout.addWidget(self.not_in_view)
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.sla)
@@ -125,10 +136,15 @@ class DetailPane(QWidget):
 
     def clear(self) -> None:
         self.incident = None
+        self.not_in_view.hide()
         self.title.setText("No incident selected")
         self.subtitle.setText("Select an incident in the queue, or log a new one (Ctrl+N).")
         self.sla.hide()
         self.tabs.hide()
+
+    def set_not_in_view(self, outside: bool) -> None:
+        """Say that the incident shown is not a line of the queue's view (or no more)."""
+        self.not_in_view.setVisible(outside and self.incident is not None)
 
     def show_incident(self, incident: IncidentView, now: datetime) -> None:
         self.incident = incident
@@ -160,7 +176,7 @@ class DetailPane(QWidget):
         zone = self.display.office_zone
 
         def when(moment: datetime | None) -> str:
-            return moment_text(moment, zone) if moment is not None else ""
+            return moment_label(moment, zone) if moment is not None else ""
 
         site = incident.site_zone or "office"
         if incident.site_country:
@@ -195,17 +211,16 @@ class DetailPane(QWidget):
         form.addRow("Description", self.description)
 
     def _fill_timeline(self, events: tuple[Event, ...]) -> None:
+        """Newest first: what just happened is the first line, without scrolling."""
         self.timeline.clear()
         zone = self.display.office_zone
-        for event in events:
+        for event in reversed(events):
             item = QTreeWidgetItem([
-                f"{event.at.astimezone(zone):%a %Y-%m-%d %H:%M %Z}", event.author,
+                moment_label(event.at, zone, weekday=True), event.author,
                 event.kind.value, event_details(event)])
             item.setToolTip(3, event_details(event))
             self.timeline.addTopLevelItem(item)
-        last = self.timeline.topLevelItem(self.timeline.topLevelItemCount() - 1)
-        if last is not None:
-            self.timeline.scrollToItem(last)
+        self.timeline.scrollToTop()
 
     def _build_sla(self, incident: IncidentView) -> None:
         grid = self.sla_grid
@@ -225,8 +240,8 @@ class DetailPane(QWidget):
         for row, state in enumerate(incident.clocks, start=1):
             metric = state.metric
             name = self.display.metric_name(incident.vendor, metric)
-            grid.addWidget(QLabel(f"{escape(name)}<br><small>{escape(state.clock.target.describe())}"
-                                  "</small>"), row, 0)
+            target = escape(target_text(state.clock.target))
+            grid.addWidget(QLabel(f"{escape(name)}<br><small>{target}</small>"), row, 0)
             left = QLabel()
             left.setObjectName(f"left_{metric}")
             status = QLabel()
@@ -235,8 +250,8 @@ class DetailPane(QWidget):
             vendor_due = QLabel()
             office_due = QLabel()
             if state.due is not None:
-                vendor_due.setText(moment_text(state.due, state.clock.calendar.zone))
-                office_due.setText(moment_text(state.due, office))
+                vendor_due.setText(moment_label(state.due, state.clock.calendar.zone))
+                office_due.setText(moment_label(state.due, office))
             else:
                 vendor_due.setText(state.clock.note or "not started")
             grid.addWidget(vendor_due, row, 3)

@@ -45,16 +45,24 @@ class FilterBar(QWidget):
         self.search.setClearButtonEnabled(True)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)  # the bar fits beside the views on a 1024-pixel screen
         for text, widget in (("Ve&ndor", self.vendor), ("Se&verity", self.severity),
                              ("T&ier", self.tier), ("Stat&us", self.status),
-                             ("Assi&gnee", self.assignee), ("&Breaches within", self.within)):
+                             ("Assi&gnee", self.assignee), ("&Breaches in", self.within)):
             label = QLabel(text)
             label.setBuddy(widget)
             layout.addWidget(label)
             layout.addWidget(widget)
         layout.addWidget(self.search, 1)
+        self.search.setMinimumWidth(100)
         for combo in self.combos():
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        for combo in (self.status, self.assignee):
+            # Long choices: narrow enough for a 1024-pixel screen; the list opens wider.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(5)
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
             combo.currentIndexChanged.connect(lambda _index: self.changed.emit(0))
         self.vendor.currentIndexChanged.connect(lambda _index: self._fill_vendor_dependent())
         self.search.textChanged.connect(lambda _text: self.changed.emit(SEARCH_DELAY_MS))

@@ -28,6 +28,7 @@ from deskapp.core.workflow import (
     CustomerUpdate,
     Direction,
     DocumentationComplete,
+    EditFields,
     ProvideWorkaround,
     Reopen,
     Resolve,
@@ -37,6 +38,12 @@ from deskapp.core.workflow import (
     pause,
 )
 from deskapp.ui.action_dialogs import ActionDialog, FieldKind, FieldSpec
+from deskapp.ui.details import (
+    changed_details,
+    details_fields,
+    known_person,
+    new_person_question,
+)
 from deskapp.ui.infobar import InfoBar
 from deskapp.ui.new_incident import NewIncidentDialog
 from deskapp.ui.opening import Catalog
@@ -67,7 +74,8 @@ class ActionSpec:
     text: str
     shortcut: str
     tip: str
-    title: str  # the dialog's title and OK button, and the status bar's "… done"
+    title: str  # the dialog's title and OK button
+    done: str  # the status bar's "INC-000001 resolved"
     change: Callable[[Values, Asked], Change]  # built off the UI thread: it may refuse
     fields: Callable[[Asked], list[FieldSpec]] | None = None  # None: written at once
     explanation: str = ""
@@ -112,63 +120,73 @@ def _due(asked: Asked) -> list[FieldSpec]:
 
 SPECS = [
     ActionSpec(Action.ASSIGN, "assign", "&Assign…", "Ctrl+Shift+A",
-               "Assign the incident to someone", "Assign",
-               lambda v, _a: Assign(v["assignee"].strip()), _assignee),
+               "Assign the incident to someone", "Assign", "assigned",
+               lambda v, a: Assign(known_person(v["assignee"], a.users)), _assignee),
     ActionSpec(Action.SEVERITY, "severity", "Change &severity…", "Ctrl+Shift+S",
                "Change the severity (a reason is required)", "Change severity",
+               "severity changed",
                lambda v, _a: ChangeSeverity(v["severity"], v["reason"]), _severity,
                "The targets are recomputed from the new severity's; time already spent "
                "counts."),
     ActionSpec(Action.ESCALATE, "escalate", "&Escalate tier", "Ctrl+Shift+E",
-               "Move to the next support tier", "Escalate",
+               "Move to the next support tier", "Escalate", "escalated",
                lambda _v, _a: ChangeTier(direction=Direction.UP)),
     ActionSpec(Action.LOWER_TIER, "lower", "&Lower tier", "Ctrl+Shift+L",
-               "Move back to the previous tier", "Lower tier",
+               "Move back to the previous tier", "Lower tier", "moved to the tier below",
                lambda _v, _a: ChangeTier(direction=Direction.DOWN)),
     ActionSpec(Action.PAUSE, "pause", "&Pause (waiting on customer)…", "Ctrl+Shift+P",
-               "Wait on the customer: pausable targets stop counting", "Pause",
+               "Wait on the customer: pausable targets stop counting", "Pause", "paused",
                lambda v, _a: pause(v["note"]),
                _text("note", "Note", placeholder="What the desk waits for (optional)"),
                "Waiting on the customer: pausable targets stop counting until resumed or "
                "the customer answers."),
     ActionSpec(Action.RESUME, "resume", "Res&ume", "Ctrl+Shift+G",
-               "Stop waiting on the customer", "Resume", lambda _v, _a: Resume()),
+               "Stop waiting on the customer", "Resume", "resumed", lambda _v, _a: Resume()),
     ActionSpec(Action.CUSTOMER_UPDATE, "customer", "Customer &update…", "Ctrl+Shift+U",
-               "The customer wrote or called", "Customer update",
+               "The customer wrote or called", "Customer update", "customer update recorded",
                lambda v, _a: CustomerUpdate(v["text"]),
                _text("text", "Update", "A customer update needs its text")),
     ActionSpec(Action.RESPOND, "respond", "&Response sent…", "Ctrl+Shift+R",
-               "The desk responded", "Response sent", lambda v, _a: Respond(v["text"]),
+               "The desk responded", "Response sent", "response recorded",
+               lambda v, _a: Respond(v["text"]),
                _text("text", "Text", placeholder="What was said (optional)")),
     ActionSpec(Action.VENDOR_RESPONSE, "vendor", "&Vendor response…", "Ctrl+Shift+V",
-               "The vendor responded", "Vendor response",
+               "The vendor responded", "Vendor response", "vendor response recorded",
                lambda v, _a: Respond(v["text"], from_vendor=True),
                _text("text", "Text", placeholder="What was said (optional)")),
     ActionSpec(Action.WORKAROUND, "workaround", "&Workaround…", "Ctrl+Shift+W",
-               "A workaround was provided", "Workaround",
+               "A workaround was provided", "Workaround", "workaround recorded",
                lambda v, _a: ProvideWorkaround(v["text"]),
                _text("text", "Workaround", placeholder="The workaround (optional)")),
     ActionSpec(Action.RESOLVE, "resolve", "Resol&ve…", "Ctrl+Shift+D",
-               "Resolve, with a resolution type", "Resolve",
+               "Resolve, with a resolution type", "Resolve", "resolved",
                lambda v, _a: Resolve(ResolutionType(v["resolution"]), v["text"]), _resolution),
     ActionSpec(Action.CLOSE, "close", "&Close", "Ctrl+Shift+C", "Close a resolved incident",
-               "Close", lambda _v, _a: Close()),
+               "Close", "closed", lambda _v, _a: Close()),
     ActionSpec(Action.REOPEN, "reopen", "Re&open…", "Ctrl+Shift+O",
-               "Reopen a resolved or closed incident", "Reopen",
+               "Reopen a resolved or closed incident", "Reopen", "reopened",
                lambda v, _a: Reopen(v["reason"]),
                _text("reason", "Reason", "Reopening needs a reason")),
     ActionSpec(Action.COMMENT, "comment", "Co&mment…", "Ctrl+Shift+M",
-               "Add a note to the timeline", "Comment", lambda v, _a: Comment(v["text"]),
+               "Add a note to the timeline", "Comment", "comment added",
+               lambda v, _a: Comment(v["text"]),
                _text("text", "Comment", "A comment needs its text")),
     ActionSpec(Action.DOCUMENTATION, "documentation", "&Documentation complete",
                "Ctrl+Shift+K",
                "The report and documentation are in: clocks that wait for them start",
-               "Documentation complete", lambda _v, _a: DocumentationComplete()),
+               "Documentation complete", "documentation complete",
+               lambda _v, _a: DocumentationComplete()),
     ActionSpec(Action.AGREE_DUE, "agree", "Agree &due date…", "Ctrl+Shift+T",
                "Fix the due date of a target agreed per incident", "Agree due date",
+               "due date agreed",
                lambda v, a: AgreeDueDate(parse_instant(v["due"], a.zone)), _due),
+    ActionSpec(Action.EDIT, "edit", "Edit detai&ls…", "F2",
+               "Change the title, description, reporter, contact, category, vendor "
+               "reference or client site", "Save details", "details saved",
+               lambda v, a: EditFields(changed_details(v, a.incident)), details_fields,
+               "Every change goes into the timeline."),
 ]
-MENU_BREAKS_AFTER = frozenset({"lower", "resume", "vendor", "reopen"})
+MENU_BREAKS_AFTER = frozenset({"lower", "resume", "vendor", "reopen", "agree"})
 TOOLBAR = ("assign", "severity", "escalate", "pause", "resume", "customer", "respond",
            "vendor", "workaround", "resolve", "close", "reopen")
 
@@ -204,7 +222,11 @@ class IncidentActions(QObject):
         self.by_name = {spec.name: make_action(window, spec.text, spec.shortcut,
                                                self._trigger(spec), spec.tip)
                         for spec in SPECS}
+        self._about: str | None = None  # the incident the last message was about
+        self._info_about: str | None = None
+        self._status_text = ""
         shown.changed.connect(self.update)
+        shown.changed.connect(self._moved_on)
 
     def _trigger(self, spec: ActionSpec) -> Callable[[], object]:
         return lambda: self.take(spec.name)
@@ -237,7 +259,10 @@ class IncidentActions(QObject):
         spec = next(spec for spec in SPECS if spec.name == name)
         incident = self.shown.incident
         if incident is None or self.station.desk is None:
-            self.window.statusBar().showMessage("Select an incident first", 4000)
+            waiting = self.shown.detail.incident is not None
+            self.window.statusBar().showMessage(
+                "Wait a moment: the incident picked is being read" if waiting
+                else "Select an incident first", 4000)
             return None
         asked = Asked(incident, self.station.agreement_of(incident.vendor),
                       self.station.prefs.me, tuple(self.station.users()),
@@ -245,8 +270,11 @@ class IncidentActions(QObject):
         if spec.fields is None:
             self._perform(spec, asked, incident.version, {}, None)
             return None
+        confirm = (lambda values: new_person_question(values, asked)) \
+            if spec.action is Action.ASSIGN else None
         dialog = ActionDialog(spec.title, incident.key, incident.version, spec.fields(asked),
-                              spec.explanation, self.window)
+                              spec.explanation, self.window, zone=asked.zone,
+                              now=self.station.clock(), confirm=confirm)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.submitted.connect(
             lambda: self._perform(spec, asked, dialog.version, dialog.values(), dialog))
@@ -259,9 +287,10 @@ class IncidentActions(QObject):
                  dialog: ActionDialog | None) -> None:
         """Write with the version the agent saw: a change made meanwhile is a conflict."""
         key, me = asked.incident.key, self.station.prefs.me
+        at = dialog.happened_at() if dialog is not None else None
 
         def work(desk: Desk) -> Changed:
-            return desk.apply(key, [spec.change(values, asked)], author=me,
+            return desk.apply(key, [spec.change(values, asked)], author=me, at=at,
                               expected_version=version)
 
         def done(written: Written) -> None:
@@ -270,23 +299,57 @@ class IncidentActions(QObject):
                 dialog.accept()
             self.info.hide()
             self.queue.take(written)
-            self.window.statusBar().showMessage(f"{key}: {spec.title.lower()} done", 6000)
+            self.tell(key, f"{key} {spec.done}")
             if written.changed.hints:
-                self.info.show_message("\n".join(written.changed.hints), "info")
+                self.tell(key, "\n".join(written.changed.hints), "info")
+            if spec.action is Action.ASSIGN:
+                self._learn_users(written)
 
         def failed(error: Exception) -> None:
             if isinstance(error, ConflictError):
                 if dialog is not None:
                     dialog.show_conflict(str(error))
                 else:
-                    self.info.show_message(str(error), "error",
-                                           ("&Reload", lambda: self.shown.load(key)))
+                    self.tell(key, str(error), "error",
+                              ("&Reload", lambda: self.shown.load(key)))
             elif dialog is not None:
                 dialog.show_error(str(error))
             else:
-                self.info.show_message(str(error), "error")
+                self.tell(key, str(error), "error")
 
-        self.queue.write(work, done, failed)
+        self.queue.write(work, done, failed, read_users=spec.action is Action.ASSIGN)
+
+    # ----- messages about an incident ---------------------------------------------------
+
+    def tell(self, key: str, text: str, level: str | None = None,
+             action: tuple[str, Callable[[], object]] | None = None) -> None:
+        """A message about the incident ``key``: in the status bar (``level`` None) or the
+        message strip; it goes when the agent moves to another incident."""
+        self._about = key
+        if level is None:
+            self._status_text = text
+            self.window.statusBar().showMessage(text, 6000)
+        else:
+            self._info_about = key
+            self.info.show_message(text, level, action)
+
+    def _moved_on(self) -> None:
+        shown = self.shown.key
+        if self._info_about is not None and shown != self._info_about:
+            self._info_about = None
+            self.info.hide()
+        if self._status_text and shown != self._about:
+            if self.window.statusBar().currentMessage() == self._status_text:
+                self.window.statusBar().clearMessage()
+            self._status_text = ""
+
+    def _learn_users(self, written: Written) -> None:
+        """A person named for the first time joins the choices."""
+        catalog = self.station.catalog
+        if catalog is not None and written.users is not None \
+                and written.users != catalog.users:
+            self.station.catalog = Catalog(catalog.agreements, written.users, catalog.office)
+            self.users_changed.emit()
 
     def _reload_for(self, dialog: ActionDialog) -> None:
         def reloaded(view: IncidentView) -> None:
@@ -321,21 +384,15 @@ class IncidentActions(QObject):
             changed = written.changed
             dialog.set_busy(False)
             dialog.accept()
-            catalog = self.station.catalog
-            if catalog is not None and written.users is not None \
-                    and written.users != catalog.users:
-                self.station.catalog = Catalog(catalog.agreements, written.users,
-                                               catalog.office)
-                self.users_changed.emit()
+            self._learn_users(written)
             self.queue.take(written)
-            self.window.statusBar().showMessage(f"Logged {changed.incident.key}", 6000)
+            key = changed.incident.key
+            self.tell(key, f"{key} logged")
             if changed.hints:
-                self.info.show_message(
-                    f"{changed.incident.key} logged. " + " ".join(changed.hints), "info")
+                self.tell(key, f"{key} logged. " + " ".join(changed.hints), "info")
             elif written.incident_id is None or \
                     self.queue.model.row_of_id(written.incident_id) is None:
-                self.info.show_message(
-                    f"{changed.incident.key} logged; it is not in this view.", "ok")
+                self.tell(key, f"{key} logged; it is not in this view.", "ok")
 
         self.queue.write(lambda desk: desk.log(draft, author=me, at=at), done,
                          lambda error: dialog.show_error(str(error)), read_users=True)

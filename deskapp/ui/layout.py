@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, Qt, Signal
+from PySide6.QtCore import QByteArray, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from deskapp.app.queue import View
+from deskapp.ui.column_share import ColumnShare
 from deskapp.ui.delegates import CountdownDelegate
 from deskapp.ui.queue_model import COUNTDOWN_COLUMNS, Column, QueueModel
+from deskapp.ui.screen_fit import fit_on_screen
 from deskapp.ui.settings import Preferences
 
 VIEWS = [
@@ -35,6 +37,9 @@ COLUMN_WIDTHS = {
     Column.TIER: 52, Column.STATUS: 140, Column.ASSIGNEE: 76, Column.TITLE: 260,
     Column.AGE: 72, Column.RESPONSE: 100, Column.WORKAROUND: 100, Column.RESOLUTION: 100,
 }
+# Keys, severities, ages and countdowns must stay readable on a small screen.
+LEAST_SHARE = {Column.KEY: 0.92, Column.SEVERITY: 0.9, Column.TIER: 0.8, Column.AGE: 0.85,
+               Column.RESPONSE: 0.85, Column.WORKAROUND: 0.85, Column.RESOLUTION: 0.85}
 LEGEND = (
     "<small><b>Countdowns</b> are business time left in the vendor's calendar."
     "<br><span style='color:#1e5631'>running</span> · "
@@ -62,6 +67,7 @@ class ViewsPanel(QWidget):
         self.views.setCurrentRow(5)  # all open
         self.views.currentRowChanged.connect(lambda _row: self.changed.emit())
         self.views.setMaximumWidth(170)
+        self.views.setMinimumWidth(self.views.sizeHintForColumn(0) + 12)  # names in full
         legend = QLabel(LEGEND)
         legend.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -106,6 +112,7 @@ class QueueTable(QTableView):
             self.setColumnWidth(column, width)
         # The title takes whatever width the other columns leave.
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
+        self.column_share = ColumnShare(self, COLUMN_WIDTHS, Column.TITLE, LEAST_SHARE)
         self.countdown_delegate = CountdownDelegate(model, self)
         for column in COUNTDOWN_COLUMNS:
             self.setItemDelegateForColumn(column, self.countdown_delegate)
@@ -165,7 +172,7 @@ class WindowLayout:
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             window.restoreGeometry(geometry)
         else:
-            window.resize(1400, 860)
+            fit_on_screen(window, QSize(1400, 860))
         if prefs.value("window/right") is None:
             self.right.setSizes([470, 400])
         state = prefs.value("window/state")
@@ -182,6 +189,7 @@ class WindowLayout:
             # A layout saved when the queue could be sorted by a column: the queue's order.
             restored.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
             restored.setSortIndicatorShown(False)
+            self.table.column_share.keep_restored()
         view = prefs.value("queue/view")
         if isinstance(view, str) and view in {v.value for v in View}:
             self.views.set_view(View(view))

@@ -18,6 +18,7 @@ from deskapp.office import Office
 from deskapp.ui.action_dialogs import ActionDialog
 from deskapp.ui.detail import DetailPane
 from deskapp.ui.filters import FilterBar
+from deskapp.ui.first_start import FirstStartDialog, needs_first_start
 from deskapp.ui.incident_actions import IncidentActions, make_action
 from deskapp.ui.infobar import InfoBar
 from deskapp.ui.layout import VIEWS, QueueTable, ViewsPanel, WindowLayout
@@ -35,7 +36,8 @@ from deskapp.ui.tray import TrayAlerts
 from deskapp.ui.workstation import Clock, Workstation, now_utc
 
 # Actions that need no open database.
-ALWAYS_ENABLED = frozenset({"quit", "settings", "keys", "search", "queue", "clear_filters"})
+ALWAYS_ENABLED = frozenset({"quit", "settings", "keys", "search", "queue", "clear_filters",
+                            "alerts"})
 
 
 class MainWindow(QMainWindow):
@@ -79,6 +81,8 @@ class MainWindow(QMainWindow):
                                                 self.queue_info)
 
         self.queue.alerted.connect(self.notify)
+        self.alerting.open_incident.connect(
+            lambda alert: self.shown.load(alert.key, incident_id=alert.incident_id))
         self.queue.counted.connect(self.status.show_count)
         self.queue.read_at.connect(self.status.show_read)
         self.views.changed.connect(lambda: self.queue.schedule_refresh(0))
@@ -217,6 +221,9 @@ class MainWindow(QMainWindow):
                                    self.table.setFocus))
         view_menu.addAction(action("refresh", "&Refresh", "F5", self.refresh,
                                    "Read the queue again"))
+        view_menu.addAction(action("alerts", "Today's &alerts…", "F8",
+                                   lambda: self.alerting.show_list(self.clock()),
+                                   "The warnings and breaches told today"))
         view_menu.addAction(action("clear_filters", "Clear &filters", "Ctrl+Shift+F",
                                    self.clear_filters))
         help_menu = menu.addMenu("&Help")
@@ -281,6 +288,8 @@ class MainWindow(QMainWindow):
         self.alerting.restart(self.clock())
         self.queue.start()
         self.table.setFocus()
+        if needs_first_start(self.prefs):
+            self.open_settings(first_start=True)
 
     def _open_failed(self, error: Exception) -> None:
         self.statusBar().clearMessage()
@@ -324,14 +333,14 @@ class MainWindow(QMainWindow):
 
     # ----- settings and upkeep ----------------------------------------------------------
 
-    def open_settings(self) -> SettingsDialog:
+    def open_settings(self, *, first_start: bool = False) -> SettingsDialog:
         office = self.catalog.office if self.catalog else None
         values = SettingsValues(
             me=self.prefs.me, office_zone=office.zone if office else "",
             office_country=(office.country or "") if office else "",
             database=self.prefs.database, warn_minutes=self.prefs.warn_minutes,
             soon_hours=self.prefs.soon_hours)
-        dialog = SettingsDialog(values, self)
+        dialog = (FirstStartDialog if first_start else SettingsDialog)(values, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.submitted.connect(lambda: self._apply_settings(dialog, values))
         self.station.keep_dialog(dialog)

@@ -5,13 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from html import escape
-from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, QTimeZone, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -38,70 +35,15 @@ from deskapp.app.views import IncidentDraft
 from deskapp.core.agreement import Agreement
 from deskapp.core.agreement_file import CHANNELS
 from deskapp.core.errors import InputError
-from deskapp.core.explain import moment_text
 from deskapp.core.hints import intake_hints
 from deskapp.core.sla import DueTime
 from deskapp.core.workflow import check_category, check_channel, waits_for_documentation
 from deskapp.ui.detail import ExplanationDialog
 from deskapp.ui.explain import due_time_explanation
 from deskapp.ui.infobar import InfoBar
-
-DATE_FORMAT = "yyyy-MM-dd HH:mm"
-
-
-def to_qt(moment: datetime, zone: ZoneInfo) -> QDateTime:
-    """The wall time in ``zone``, held as a UTC QDateTime so no machine zone shifts it."""
-    local = moment.astimezone(zone)
-    return QDateTime(QDate(local.year, local.month, local.day),
-                     QTime(local.hour, local.minute), QTimeZone.utc())
-
-
-def from_qt(value: QDateTime, zone: ZoneInfo) -> datetime:
-    day, time = value.date(), value.time()
-    return datetime(day.year(), day.month(), day.day(), time.hour(), time.minute(), tzinfo=zone)
-
-
-class DateTimeField(QWidget):
-    """A date and time in the office zone, optionally switched off by a check box."""
-
-    changed = Signal()
-
-    def __init__(self, moment: datetime, zone: ZoneInfo, *, optional: str = "",
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.zone = zone
-        self.edit = QDateTimeEdit(to_qt(moment, zone))
-        self.edit.setDisplayFormat(DATE_FORMAT)
-        self.edit.setCalendarPopup(True)
-        self.edit.setTimeZone(QTimeZone.utc())
-        self.check: QCheckBox | None = None
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        if optional:
-            self.check = QCheckBox(optional)
-            self.check.toggled.connect(self._toggled)
-            layout.addWidget(self.check)
-            self.edit.setEnabled(False)
-        layout.addWidget(self.edit, 1)
-        layout.addWidget(QLabel(zone.key))
-        self.edit.dateTimeChanged.connect(lambda _moment: self.changed.emit())
-
-    def _toggled(self, on: bool) -> None:
-        self.edit.setEnabled(on)
-        self.changed.emit()
-
-    def set_moment(self, moment: datetime) -> None:
-        self.edit.setDateTime(to_qt(moment, self.zone))
-
-    def moment(self) -> datetime | None:
-        if self.check is not None and not self.check.isChecked():
-            return None
-        return from_qt(self.edit.dateTime(), self.zone)
-
-    def set_checked(self, on: bool) -> None:
-        if self.check is not None:
-            self.check.setChecked(on)
+from deskapp.ui.moment_field import DateTimeField
+from deskapp.ui.screen_fit import fit_on_screen
+from deskapp.ui.wording import moment_label as moment_text
 
 
 class NewIncidentDialog(QDialog):
@@ -182,16 +124,16 @@ class NewIncidentDialog(QDialog):
         add("D&escription", self.description)
         add("&Reported at", _wrap(reported_row), self.reported.edit)
         form.addRow(self.documentation_label, self.documentation)
-        add("Filing dead&line", self.filing_deadline, self.filing_deadline.edit)
+        add("&Filing deadline", self.filing_deadline, self.filing_deadline.edit)
         add("C&hannel", self.channel)
         add("C&ategory", self.category)
-        add("Reporter", self.reporter)
-        add("Contact", self.contact)
+        add("Reported &by", self.reporter)
+        add("&Contact", self.contact)
         site_row = QHBoxLayout()
         site_row.addWidget(self.site_zone, 2)
         site_row.addWidget(self.site_country, 1)
-        add("Client site", _wrap(site_row), self.site_zone)
-        add("Vendor ref.", self.vendor_ref)
+        add("Clie&nt site", _wrap(site_row), self.site_zone)
+        add("Vendor tic&ket", self.vendor_ref)
         add("Assi&gnee", self.assignee)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -219,7 +161,11 @@ class NewIncidentDialog(QDialog):
 
         splitter = QSplitter()
         splitter.addWidget(scroll)
-        splitter.addWidget(right)
+        right_scroll = QScrollArea()  # on a small screen the due times scroll, the form not
+        right_scroll.setWidget(right)
+        right_scroll.setWidgetResizable(True)
+        right_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        splitter.addWidget(right_scroll)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 4)
         splitter.setChildrenCollapsible(False)
@@ -258,7 +204,11 @@ class NewIncidentDialog(QDialog):
         self.filing_deadline.changed.connect(self._schedule)
         self.documentation.changed.connect(self._schedule)
         self._vendor_changed()
-        self.resize(1180, 760)
+        self.vendor_ref.setToolTip("The vendor's reference for this incident")
+        self.vendor.setFocus()  # the first choice: everything else follows the vendor
+        fit_on_screen(self, QSize(1180, 760))
+        # The form first: on a small screen the agreement's text beside it gives way.
+        scroll.setMinimumWidth(min(left.sizeHint().width() + 24, self.width() - 300))
 
     # ----- choices that follow the vendor ---------------------------------------------
 

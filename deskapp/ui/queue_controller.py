@@ -204,18 +204,12 @@ class QueueController(QObject):
     def _show_ids(self, wanted: QueueFilter, ids: list[int], rows: dict[int, QueueRow]
                   ) -> None:
         """Show a view's ids as read; the lines read with them go into the cache first."""
-        current = self.model.id_at(self.table.currentIndex().row())
         self.model.add_rows(rows.values())
         reset = self.model.set_ids(ids, reset=wanted != self._shown_filter)
         self._shown_filter = wanted
-        if reset and current is not None:
-            position = self.model.row_of_id(current)
-            if position is not None:
-                self.table.selectRow(position)
+        self.shown.view_read(reset)
         self.counted.emit(len(ids))
         self.read_at.emit(self.station.clock())
-        if self.table.currentIndex().row() < 0 and ids and self.shown.incident is None:
-            self.table.selectRow(0)
 
     def queue_ready(self) -> bool:
         """Whether the queue shows the current view and filters, with the lines on screen

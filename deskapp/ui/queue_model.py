@@ -27,6 +27,7 @@ from deskapp.core.agreement import Agreement
 from deskapp.core.calendar import format_duration
 from deskapp.core.clocks import TargetClock, TargetState
 from deskapp.ui.countdown import METRICS, Countdown, Look, countdown, tooltip
+from deskapp.ui.wording import moment_label
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -263,8 +264,7 @@ class QueueModel(QAbstractTableModel):
             if column is Column.TITLE:
                 return row.title
             if column is Column.AGE:
-                local = row.reported_at.astimezone(self.display.office_zone)
-                return f"Reported {local:%a %Y-%m-%d %H:%M %Z}"
+                return f"Reported {moment_label(row.reported_at, self.display.office_zone)}"
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.SEVERITY,
                                                                    Column.TIER):

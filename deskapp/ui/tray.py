@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QMainWindow, QMenu, QSystemTrayIcon
 
+from deskapp.ui.alerts_list import AlertsDialog, todays
 from deskapp.ui.notifications import Alert, Kind, Notifier
 from deskapp.ui.queue_model import Display
 from deskapp.ui.style import app_icon
@@ -15,7 +16,11 @@ SHOWN_MS = 15_000
 
 
 class TrayAlerts(QObject):
-    """Tells each alert once in the tray and the status bar, and keeps the ones told."""
+    """Tells each alert once in the tray and the status bar, and keeps the ones told;
+    ``open_incident`` asks the window to show an alert's incident (a notification clicked
+    or a line of the day's alerts chosen)."""
+
+    open_incident = Signal(object)
 
     def __init__(self, window: QMainWindow, display: Display, warn_seconds: float) -> None:
         super().__init__(window)
@@ -26,6 +31,9 @@ class TrayAlerts(QObject):
         self.tray = QSystemTrayIcon(app_icon(), window)
         self.tray.setToolTip("deskapp")
         self.tray.activated.connect(self._activated)
+        self.tray.messageClicked.connect(self._message_clicked)
+        self.last_told: Alert | None = None
+        self.list_dialog: AlertsDialog | None = None
         menu = QMenu(window)
         menu.addAction("Show deskapp", self.bring_back)
         menu.addAction("Quit", window.close)
@@ -35,6 +43,7 @@ class TrayAlerts(QObject):
 
     def tell(self, alert: Alert) -> None:
         self.alerts.append(alert)
+        self.last_told = alert
         icon = (QSystemTrayIcon.MessageIcon.Critical if alert.kind is Kind.BREACH
                 else QSystemTrayIcon.MessageIcon.Warning)
         vendor = self.display.vendor_name(alert.vendor)
@@ -53,6 +62,29 @@ class TrayAlerts(QObject):
 
     def _activated(self, _reason: QSystemTrayIcon.ActivationReason) -> None:
         self.bring_back()
+
+    def _message_clicked(self) -> None:
+        """The notification shown last was clicked: its incident, in the window."""
+        self.bring_back()
+        if self.last_told is not None:
+            self.open_incident.emit(self.last_told)
+
+    def show_list(self, now: datetime) -> AlertsDialog:
+        """The day's alerts, newest first; choosing one opens its incident."""
+        if self.list_dialog is not None:
+            self.list_dialog.close()
+        zone = self.display.office_zone
+        names = {vendor: self.display.vendor_name(vendor) for vendor in self.display.agreements}
+        dialog = AlertsDialog(todays(self.alerts, now, zone), names, zone, self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open_incident.connect(self.open_incident.emit)
+        dialog.destroyed.connect(self._forget_list)
+        self.list_dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _forget_list(self) -> None:
+        self.list_dialog = None
 
     def hide(self) -> None:
         self.tray.hide()

@@ -87,6 +87,7 @@ def window(qtbot, desk: Desk, settings: QSettings, clock: Clock):
     made = MainWindow(settings, clock=clock)
     qtbot.addWidget(made)
     made.attach(desk)
+    made.resize(1400, 860)  # a desktop screen (the offscreen one is smaller)
     made.show()
     qtbot.waitExposed(made)
     qtbot.waitUntil(lambda: made.catalog is not None and made.tasks.idle, timeout=10_000)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from deskapp.app.desk import Desk
@@ -85,3 +86,43 @@ def test_the_agents_own_threshold_warns_earlier(desk: Desk, clock: Clock) -> Non
     assert alerts[0].left_seconds == 4.5 * 3600
     assert alerts[0].at == datetime(2026, 12, 9, 3, 30, tzinfo=UTC)  # 5 hours were left
     assert agreements_only.check(desk, now) == []
+
+
+def test_a_notification_clicked_and_the_days_list_open_the_incident(
+        qtbot, window, desk: Desk, clock: Clock, monkeypatch) -> None:
+    from deskapp.app.queue import View
+    from deskapp.ui.alerts_list import AlertsDialog
+
+    monkeypatch.setattr(window.tray, "showMessage", lambda *args: None)
+    monkeypatch.setattr(window, "raise_", lambda: None)  # the offscreen platform cannot
+    late = log(desk, "magaya", "1", title="Application will not start").incident.key
+    other = log(desk, "magaya", "3", title="Report misaligned").incident.key
+    window.refresh()
+    settle(qtbot, window)
+    window.poll()
+    settle(qtbot, window)
+    clock.advance(minutes=46)
+    window.poll()
+    settle(qtbot, window)
+    window.poll()
+    settle(qtbot, window)
+    assert [alert.key for alert in window.alerts] == [late]
+    window.set_view(View.CLOSED)  # the agent is elsewhere
+    qtbot.waitUntil(lambda: window.queue_ready() and window.tasks.idle)
+    window.load_detail(other)
+    settle(qtbot, window)
+
+    window.tray.messageClicked.emit()
+    settle(qtbot, window)
+    assert window.detail.incident.key == late
+    assert window.detail.not_in_view.isVisible()  # opened from the alert, not the queue
+
+    window.load_detail(other)
+    settle(qtbot, window)
+    window.actions_by_name["alerts"].trigger()
+    dialog = window.alerting.list_dialog
+    assert isinstance(dialog, AlertsDialog) and dialog.isVisible()
+    assert dialog.list.count() == 1 and late in dialog.list.item(0).text()
+    qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
+    settle(qtbot, window)
+    assert window.detail.incident.key == late

@@ -135,3 +135,32 @@ def test_recomputing_the_clocks_shows_progress(qtbot, window: MainWindow, desk: 
     settle(qtbot, window)
     assert steps == [2]
     assert "Recomputed the clocks of 2 incidents" in window.statusBar().currentMessage()
+
+
+def test_the_first_start_asks_the_agents_name_and_the_office_zone(
+        qtbot, desk: Desk, tmp_path: Path, clock: Clock) -> None:
+    from deskapp.ui.first_start import FirstStartDialog
+
+    store = QSettings(str(tmp_path / "fresh.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(store, clock=clock)
+    qtbot.addWidget(first)
+    first.attach(desk)
+    first.show()
+    qtbot.waitUntil(lambda: isinstance(first.dialog, FirstStartDialog), timeout=10_000)
+    dialog = first.dialog
+    assert dialog.me.text() == ""  # not the login name, unasked
+    assert not dialog.database.isVisible()
+    qtbot.keyClicks(dialog.me, "Maria Santos")
+    dialog.zone.setEditText("Asia/Manila")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, first)
+    assert first.dialog is None
+    assert first.me_label.text() == "Me: Maria Santos"
+    assert desk.settings()["office_zone"] == "Asia/Manila"
+    first.close()
+
+    again = MainWindow(store, clock=clock)
+    qtbot.addWidget(again)
+    again.attach(desk)
+    qtbot.waitUntil(lambda: again.catalog is not None and again.tasks.idle, timeout=10_000)
+    assert again.dialog is None  # asked once
