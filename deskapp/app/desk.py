@@ -129,6 +129,7 @@ class Desk:
         name = acting(author)
         with self.writing() as session:
             if name not in self._known_users:
+                name = people.known_name(session, name) or name  # "Ana" is ana
                 people.user_id(session, name)
             yield Work(session, name, self.now())
         self._known_users.add(name)  # committed: people stay

@@ -169,6 +169,7 @@ def log(desk: Desk, draft: IncidentDraft, *, author: str | None = None,
         assignee = assignee_id = None
         if draft.assignee:
             assignee = check_text("name", draft.assignee, "a person's name must not be empty")
+            assignee = people.known_name(session, assignee) or assignee
             assignee_id = people.user_id(session, assignee)
         events = opening_events(severity, tier, reported, work.author, documented=documented,
                                 assignee=assignee)
@@ -225,7 +226,8 @@ def _apply(desk: Desk, work: Work, key: str, changes: Sequence[Change], at: date
     events, last_seq, cached = timelines.timeline_for_write(connection, incident.id)
     when = checked_at(desk, at, now, events[-1].at)
     agreement = desk.parsed.get(session, incident.agreement_version_id)
-    context = Context(incident_key(incident.number), agreement, when, desk.sla.site)
+    context = Context(incident_key(incident.number), agreement, when, desk.sla.site,
+                      lambda typed: people.known_name(session, typed) or typed)
     steps = [step for change in changes for step in change.apply(incident, context)]
     if not steps:
         raise InputError(f"nothing to change on {context.key}")

@@ -10,6 +10,7 @@ from deskapp.app.sla import agreement_for, shipped_agreements, shipped_folder
 from deskapp.cli.printable import shown
 from deskapp.core.agreement import Agreement
 from deskapp.core.errors import InputError
+from deskapp.core.wording import plural
 
 
 def register(commands: Any) -> None:
@@ -78,7 +79,7 @@ def agreement_text(agreement: Agreement) -> str:
         ("METRIC", "SEVERITY", "TARGET", "CALENDAR", "PAUSABLE", "WARNING AFTER"),
         [(metric_names[t.metric], t.severity, t.describe(), t.calendar,
           "yes" if t.pausable else "no",
-          f"{t.warning_after:g} {t.unit.value}" if t.warning_after is not None else "-")
+          plural(t.warning_after, t.unit.value[:-1]) if t.warning_after is not None else "-")
          for t in agreement.targets]))
     if agreement.goals:
         parts.append("\nGoals\n" + "\n".join(f"  {g.description}" for g in agreement.goals))

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from deskapp.core.calendar import HolidayKind, OpenInterval
 from deskapp.core.errors import InputError
+from deskapp.core.wording import plural
 
 SITE = "site"
 """Zone or holiday country of a calendar that follows the incident's client site."""
@@ -113,8 +114,7 @@ class Target:
     def describe(self) -> str:
         if self.amount is None:
             return "due date agreed per incident"
-        amount = f"{self.amount:g}"
-        return f"{amount} {self.unit.value}"
+        return plural(self.amount, self.unit.value[:-1])  # "1 business hour"
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from deskapp.core.calendar import Calendar, StepKind, format_duration
 from deskapp.core.clocks import TargetClock, read_timeline
 from deskapp.core.lifecycle import Event
 from deskapp.core.sla import DueTime
+from deskapp.core.wording import moment_label
 
 Pause = tuple[datetime, datetime]
 
@@ -146,7 +147,8 @@ def calendar_line(agreement: Agreement | None, target: Target, zone_name: str | 
 
 
 def moment_text(moment: datetime, zone: ZoneInfo) -> str:
-    return f"{moment.astimezone(zone):%a %Y-%m-%d %H:%M %Z}"
+    """``Tue 2026-12-08 11:00 EST``, ``Wed 2025-12-10 17:30 +08`` (see ``zone_label``)."""
+    return moment_label(moment, zone)
 
 
 def pause_line(pause: Pause, zone: ZoneInfo) -> str:

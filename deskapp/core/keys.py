@@ -20,7 +20,10 @@ def parse_key(key: str) -> int:
     # isascii: str.isdigit also accepts digits such as '²' that int() cannot read.
     if not (digits.isascii() and digits.isdigit()):
         raise InputError(f"{key!r} is not an incident key; expected one like INC-000123")
-    number = int(digits)
+    # Leading zeros aside, a number too long to be one is not read at all (Python refuses to
+    # read integers of thousands of digits).
+    significant = digits.lstrip("0")
+    number = int(significant or "0") if len(significant) <= len(str(MAX_INCIDENT_NUMBER)) else 0
     if not 1 <= number <= MAX_INCIDENT_NUMBER:
         raise InputError(f"{key!r} is not an incident key: incident numbers run from 1 to "
                          f"{MAX_INCIDENT_NUMBER}; expected one like INC-000123")

@@ -211,13 +211,15 @@ Step = tuple[EventKind, dict[str, str]]
 
 @dataclass(frozen=True)
 class Context:
-    """What a change is applied with: the incident's agreement, when it happened, and how a
-    client site is completed from the office's (for edits of the site)."""
+    """What a change is applied with: the incident's agreement, when it happened, how a
+    client site is completed from the office's (for edits of the site), and how a typed
+    name is matched to a known person ("Ana" is ana)."""
 
     key: str
     agreement: Agreement
     when: datetime
     site: Callable[[str | None, str | None], Site]
+    person: Callable[[str], str] = str  # a typed name as the desk knows that person
 
 
 def opening_events(severity: str, tier: str, reported: datetime, author: str, *,
@@ -267,7 +269,8 @@ class Assign(Change):
     action = Action.ASSIGN
 
     def make(self, incident: Editable, context: Context) -> list[Step]:
-        name = check_text("name", self.assignee, "a person's name must not be empty")
+        name = context.person(check_text("name", self.assignee,
+                                         "a person's name must not be empty"))
         if incident.assignee_name == name:
             raise InputError(f"{context.key} is already assigned to {name}")
         incident.assignee_name = name  # the service finds, or adds, this person

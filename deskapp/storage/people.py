@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,13 @@ def user_id(session: Session, name: str) -> int:
             # Another workstation added the same person a moment ago.
             found = session.scalars(select(User.id).where(User.name == name)).one()
     return found
+
+
+def known_name(session: Session, name: str) -> str | None:
+    """The name of the known person called ``name`` without regard to case ("Ana" is ana),
+    as first written; None for someone new."""
+    return session.scalar(select(User.name).where(func.lower(User.name) == name.lower())
+                          .order_by(User.id).limit(1))
 
 
 def user_names(session: Session) -> list[str]:

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from deskapp.core.agreement import Unit
 from deskapp.core.calendar import Calendar, HolidayKind, format_duration
 from deskapp.core.clocks import ClockState, TargetClock, TargetState
+from deskapp.core.wording import moment_label as moment_text
 from deskapp.ui.wording import left_text as worded_left
-from deskapp.ui.wording import moment_label as moment_text
-from deskapp.ui.wording import target_text, time_of_day_label
+from deskapp.ui.wording import time_of_day_label
 
 METRICS = ("response", "workaround", "resolution")
 
@@ -109,7 +109,7 @@ def tooltip(clock: TargetClock | None, state: TargetState | None, metric_name: s
     if clock is None or state is None:
         return f"No {metric_name.lower()} target for this incident's agreement and severity"
     target = clock.target
-    lines = [f"{metric_name}: {target_text(target)}"]
+    lines = [f"{metric_name}: {target.describe()}"]
     if state.due is None:
         lines.append(f"Not started: {clock.note}" if clock.note else "Not started")
     else:

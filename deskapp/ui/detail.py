@@ -30,12 +30,12 @@ from PySide6.QtWidgets import (
 from deskapp.app.views import IncidentView, detail_items
 from deskapp.core.clocks import TargetState
 from deskapp.core.lifecycle import Event, EventKind
+from deskapp.core.wording import moment_label
 from deskapp.ui.countdown import countdown, tooltip
 from deskapp.ui.explain import clock_explanation
 from deskapp.ui.queue_model import Display
 from deskapp.ui.screen_fit import fit_on_screen
 from deskapp.ui.style import look_style
-from deskapp.ui.wording import moment_label, target_text
 
 NOT_IN_VIEW = ("Not in this view: the incident stays here, and the actions apply to it, "
                "until you pick another one in the queue.")
@@ -240,7 +240,7 @@ class DetailPane(QWidget):
         for row, state in enumerate(incident.clocks, start=1):
             metric = state.metric
             name = self.display.metric_name(incident.vendor, metric)
-            target = escape(target_text(state.clock.target))
+            target = escape(state.clock.target.describe())
             grid.addWidget(QLabel(f"{escape(name)}<br><small>{target}</small>"), row, 0)
             left = QLabel()
             left.setObjectName(f"left_{metric}")

@@ -37,13 +37,13 @@ from deskapp.core.agreement_file import CHANNELS
 from deskapp.core.errors import InputError
 from deskapp.core.hints import intake_hints
 from deskapp.core.sla import DueTime
+from deskapp.core.wording import moment_label as moment_text
 from deskapp.core.workflow import check_category, check_channel, waits_for_documentation
 from deskapp.ui.detail import ExplanationDialog
 from deskapp.ui.explain import due_time_explanation
 from deskapp.ui.infobar import InfoBar
 from deskapp.ui.moment_field import DateTimeField
 from deskapp.ui.screen_fit import fit_on_screen
-from deskapp.ui.wording import moment_label as moment_text
 
 
 class NewIncidentDialog(QDialog):

@@ -26,8 +26,8 @@ from deskapp.app.views import QueueRow
 from deskapp.core.agreement import Agreement
 from deskapp.core.calendar import format_duration
 from deskapp.core.clocks import TargetClock, TargetState
+from deskapp.core.wording import moment_label
 from deskapp.ui.countdown import METRICS, Countdown, Look, countdown, tooltip
-from deskapp.ui.wording import moment_label
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

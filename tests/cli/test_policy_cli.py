@@ -46,9 +46,10 @@ def test_show_magaya_gives_hours_and_targets(capsys: pytest.CaptureFixture[str])
     assert targets[0].split() == ["METRIC", "SEVERITY", "TARGET", "CALENDAR", "PAUSABLE",
                                   "WARNING", "AFTER"]
     body = [" ".join(line.split()) for line in targets[2:]]
-    assert "Response 1 1 business hours magaya no 0.75 business hours" in body
-    assert "Response 3 1 business days magaya no 0.75 business days" in body
-    assert "Resolution 1 2 business days magaya yes 1 business days" in body
+    # In plain English: one hour, one day.
+    assert "Response 1 1 business hour magaya no 0.75 business hours" in body
+    assert "Response 3 1 business day magaya no 0.75 business days" in body
+    assert "Resolution 1 2 business days magaya yes 1 business day" in body
     assert "Resolution 3 60 business days magaya yes 45 business days" in body
     assert "Resolution 4 due date agreed per incident magaya yes -" in body
     assert len(body) == 8

@@ -18,7 +18,8 @@ def test_the_largest_number_round_trips() -> None:
 
 
 @pytest.mark.parametrize("key", ["99999999999999999999", "INC-99999999999999999999",
-                                 str(MAX_INCIDENT_NUMBER + 1), "INC-000000", "0"])
+                                 str(MAX_INCIDENT_NUMBER + 1), "INC-000000", "0",
+                                 "9" * 5000, "INC-" + "0" * 4999 + "7" * 11])
 def test_numbers_beyond_the_range_are_refused(key: str) -> None:
     with pytest.raises(InputError, match=f"incident numbers run from 1 to {MAX_INCIDENT_NUMBER}"):
         parse_key(key)

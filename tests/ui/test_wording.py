@@ -7,8 +7,9 @@ from zoneinfo import ZoneInfo
 
 from deskapp.app.desk import Desk
 from deskapp.core.agreement import Target, Unit
+from deskapp.core.wording import moment_label, plural, zone_label
 from deskapp.ui.countdown import countdown
-from deskapp.ui.wording import left_text, moment_label, plural, target_text, zone_label
+from deskapp.ui.wording import left_text
 from tests.ui.conftest import Clock, log
 
 MOMENT = datetime(2026, 12, 8, 15, 0, tzinfo=UTC)
@@ -28,8 +29,8 @@ def test_amounts_read_as_english() -> None:
     assert plural(4, "business hour") == "4 business hours"
     hour = Target("response", "1", Unit.BUSINESS_HOURS, 1, "support", True, None)
     days = Target("resolution", "3", Unit.BUSINESS_DAYS, 3, "support", True, None)
-    assert target_text(hour) == "1 business hour"
-    assert target_text(days) == "3 business days"
+    assert hour.describe() == "1 business hour"
+    assert days.describe() == "3 business days"
 
 
 def test_long_countdowns_read_in_business_days(desk: Desk, clock: Clock) -> None:
