@@ -71,12 +71,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run from a checkout without installing deskapp
     sys.path.insert(0, str(ROOT))
 
-from deskapp.core.calendar import (  # noqa: E402
-    Calendar,
-    CalendarRules,
-    HolidayKind,
-    parse_interval,
-)
+from deskapp.core.calendar import Calendar, CalendarRules, HolidayKind  # noqa: E402
+from deskapp.core.open_hours import parse_interval  # noqa: E402
 
 SEED = 20270101
 COUNT = 10_000
