@@ -207,6 +207,10 @@ class Desk:
         """The ids of a view's incidents in queue order, sorted by the database."""
         return queue_cases.queue_ids(self, wanted, now)
 
+    def queue_order_moved(self, since: datetime, now: datetime) -> bool:
+        """Whether the queue's order changed with the time alone between two instants."""
+        return queue_cases.order_moved(self, since, now)
+
     def queue_rows(self, ids: Sequence[int]) -> dict[int, QueueRow]:
         """The queue lines of these incidents, by id (for the rows a window shows)."""
         return queue_cases.queue_rows(self, ids)

@@ -11,7 +11,9 @@ from deskapp.app.views import QueueRow, incident_key
 from deskapp.core.errors import InputError
 from deskapp.core.keys import parse_key
 from deskapp.core.lifecycle import Status
-from deskapp.core.queue import QueueFilter, View
+from deskapp.core.queue import QueueFilter, View, order_moves
+from deskapp.core.workflow import waits_for_documentation
+from deskapp.storage import catalog
 from deskapp.storage import queue as queries
 from deskapp.storage.timelines import CachedClock, clock_from_cache
 
@@ -42,9 +44,21 @@ def queue_ids(desk: Desk, wanted: QueueFilter | None = None, now: datetime | Non
         except InputError:
             number = None
     with desk.reading() as session:
+        waiting: list[int] = []
+        if wanted.view is View.WAITING_FOR_DOCUMENTATION:
+            waiting = [version for version, source in catalog.agreement_versions(session)
+                       if waits_for_documentation(desk.parsed.get(session, version, source))]
         return queries.queue_ids(session.connection(), wanted, now or desk.clock(),
                                  me=wanted.me or default_author(),
-                                 office_zone=desk.sla.office_zone, number=number)
+                                 office_zone=desk.sla.office_zone, number=number,
+                                 waiting_versions=waiting)
+
+
+def order_moved(desk: Desk, since: datetime, now: datetime) -> bool:
+    """Whether the queue's order changed with the time alone between ``since`` and ``now``
+    (a target breached, or a breach grew long), so a window reads its ids again."""
+    with desk.reading() as session:
+        return queries.any_due_in(session.connection(), order_moves(since, now))
 
 
 def queue_rows(desk: Desk, ids: Sequence[int]) -> dict[int, QueueRow]:

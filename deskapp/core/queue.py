@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from deskapp.core.lifecycle import Status
 
@@ -17,8 +18,39 @@ class View(StrEnum):
     BREACHED = "breached"
     PAUSED = "paused"
     DUE_TODAY = "due today"
+    WAITING_FOR_DOCUMENTATION = "waiting for documentation"
+    LONG_BREACHED = "long breached"
     ALL_OPEN = "all open"
     CLOSED = "closed"
+
+
+# A breach older than this is no longer today's work: it sinks below the queue's running
+# and freshly breached targets, into a view of its own ("long breached").
+LONG_BREACHED_AFTER = timedelta(days=7)
+
+
+class Band(NamedTuple):
+    """Part of the queue in next-due order: next due times after ``after`` and at or before
+    ``until`` (None: no bound; ``no_due``: incidents with no running target)."""
+
+    after: datetime | None = None
+    until: datetime | None = None
+    newest_first: bool = False
+    no_due: bool = False
+
+
+def next_due_bands(view: View, now: datetime) -> tuple[Band, ...]:
+    """The order that answers "what needs me next": running targets, soonest due first;
+    then breaches of the last week, newest first; then incidents with no running target
+    (paused, or waiting for documentation); then older breaches, newest first. The Breached
+    view lists breaches newest first; Long breached only the older ones."""
+    fresh = now - LONG_BREACHED_AFTER
+    if view is View.BREACHED:
+        return (Band(until=now, newest_first=True),)
+    if view is View.LONG_BREACHED:
+        return (Band(until=fresh, newest_first=True),)
+    return (Band(after=now), Band(after=fresh, until=now, newest_first=True),
+            Band(no_due=True), Band(until=fresh, newest_first=True))
 
 
 @dataclass(frozen=True)
@@ -35,3 +67,9 @@ class QueueFilter:
     due_within: timedelta | None = None  # "breaches within ..."
     text: str | None = None
     limit: int | None = None
+
+
+def order_moves(since: datetime, now: datetime) -> tuple[tuple[datetime, datetime], ...]:
+    """The spans in which a next due time moves its incident from one band to another
+    between ``since`` and ``now``: it breached, or its breach grew long."""
+    return ((since, now), (since - LONG_BREACHED_AFTER, now - LONG_BREACHED_AFTER))

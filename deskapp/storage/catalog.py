@@ -96,6 +96,12 @@ def vendor_keys(session: Session) -> list[str]:
     return list(session.scalars(select(Vendor.key).order_by(Vendor.key)))
 
 
+def agreement_versions(session: Session) -> list[tuple[int, str]]:
+    """Every stored agreement version, current or not: (id, text)."""
+    return [(row[0], row[1]) for row in session.execute(
+        select(AgreementVersion.id, AgreementVersion.source).order_by(AgreementVersion.id))]
+
+
 def agreement_source(session: Session, version_id: int) -> str:
     """The text of a stored agreement version."""
     return session.get_one(AgreementVersion, version_id).source

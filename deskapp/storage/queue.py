@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Connection, Row, or_, select
+from sqlalchemy import ColumnElement, Connection, Row, Select, or_, select
 from sqlalchemy.orm import aliased
 
 from deskapp.core.keys import incident_key
 from deskapp.core.lifecycle import Status
-from deskapp.core.queue import QueueFilter, View
+from deskapp.core.queue import QueueFilter, View, next_due_bands
 from deskapp.storage.errors import damaged_row
 from deskapp.storage.fast import first_column
 from deskapp.storage.models import Incident, Product, User, Vendor
@@ -20,9 +20,47 @@ from deskapp.storage.timelines import CLOCK_FIELDS, CLOCKS, CachedClock
 
 
 def queue_ids(connection: Connection, wanted: QueueFilter, now: datetime, *, me: str,
-              office_zone: ZoneInfo, number: int | None) -> list[int]:
+              office_zone: ZoneInfo, number: int | None,
+              waiting_versions: Sequence[int] = ()) -> list[int]:
     """The ids of a view's incidents in queue order, sorted by the database; ``me`` is who
-    "my open" means, ``number`` the incident number the search text names, if any."""
+    "my open" means, ``number`` the incident number the search text names, if any, and
+    ``waiting_versions`` the agreement versions whose clocks wait for documentation."""
+    query = _filtered(wanted, now, me=me, office_zone=office_zone, number=number)
+    view, limit = wanted.view, wanted.limit
+    if view is View.CLOSED:
+        return first_column(connection, query.order_by(
+            Incident.updated_at.desc(), Incident.number.desc()).limit(limit))
+    if view is View.WAITING_FOR_DOCUMENTATION:
+        # Waited longest first.
+        return first_column(connection, query.where(
+            Incident.documentation_complete_at.is_(None),
+            Incident.agreement_version_id.in_(list(waiting_versions)),
+        ).order_by(Incident.reported_at, Incident.id).limit(limit))
+    # Each band is read in the order of the (is_open, next_due_at, id) index, which answers
+    # it alone, without sorting the open incidents.
+    found: list[int] = []
+    for band in next_due_bands(view, now):
+        part = query
+        if band.no_due:
+            part = part.where(Incident.next_due_at.is_(None))
+        if band.after is not None:
+            part = part.where(Incident.next_due_at > band.after)
+        if band.until is not None:
+            part = part.where(Incident.next_due_at <= band.until)
+        if band.newest_first:
+            part = part.order_by(Incident.next_due_at.desc(), Incident.id.desc())
+        else:
+            part = part.order_by(Incident.next_due_at, Incident.id)
+        found += first_column(connection, part.limit(
+            None if limit is None else limit - len(found)))
+        if limit is not None and len(found) >= limit:
+            break
+    return found
+
+
+def _filtered(wanted: QueueFilter, now: datetime, *, me: str, office_zone: ZoneInfo,
+              number: int | None) -> Select[Any]:
+    """The open (or, for Closed, closed) incidents a view and its filters keep, unordered."""
     query = select(Incident.id)
     view = wanted.view
     if view is View.CLOSED:
@@ -31,8 +69,6 @@ def queue_ids(connection: Connection, wanted: QueueFilter, now: datetime, *, me:
         query = query.where(Incident.is_open.is_(True))
     if view is View.MY_OPEN:
         query = query.join(User, Incident.assignee_id == User.id).where(User.name == me)
-    elif view is View.BREACHED:
-        query = query.where(Incident.next_due_at <= now)
     elif view is View.BREACHING_SOON:
         window = wanted.due_within or timedelta(hours=2)
         query = query.where(Incident.next_due_at > now,
@@ -40,10 +76,12 @@ def queue_ids(connection: Connection, wanted: QueueFilter, now: datetime, *, me:
     elif view is View.PAUSED:
         query = query.where(Incident.status == Status.WAITING_ON_CUSTOMER.value)
     elif view is View.DUE_TODAY:
-        local = now.astimezone(office_zone)
-        midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(),
-                                    office_zone)
-        query = query.where(Incident.next_due_at < midnight)
+        # Due on the office's today, breached this morning included; older breaches are
+        # not today's work.
+        local = now.astimezone(office_zone).date()
+        midnight = datetime.combine(local, datetime.min.time(), office_zone)
+        query = query.where(Incident.next_due_at >= midnight,
+                            Incident.next_due_at < midnight + timedelta(days=1))
     if wanted.due_within is not None and view is not View.BREACHING_SOON:
         query = query.where(Incident.next_due_at <= now + wanted.due_within)
     # Joined only when a filter needs them, and explicitly: Product is also reachable
@@ -72,15 +110,19 @@ def queue_ids(connection: Connection, wanted: QueueFilter, now: datetime, *, me:
         if number is not None:
             matches.append(Incident.number == number)
         query = query.where(or_(*matches))
-    if view is View.CLOSED:
-        query = query.order_by(Incident.updated_at.desc(), Incident.number.desc())
-    else:
-        # NULLS LAST rather than an expression, and the id (which every SQLite index
-        # carries) to break ties: the (is_open, next_due_at) index then answers alone.
-        query = query.order_by(Incident.next_due_at.asc().nulls_last(), Incident.id)
-    if wanted.limit:
-        query = query.limit(wanted.limit)
-    return first_column(connection, query)
+    return query
+
+
+def any_due_in(connection: Connection, spans: Sequence[tuple[datetime, datetime]]) -> bool:
+    """Whether an open incident's next due time falls in one of ``spans`` (after the first
+    instant, at or before the second); each span is a range of the queue index."""
+    for after, until in spans:
+        found = connection.execute(select(Incident.id).where(
+            Incident.is_open.is_(True), Incident.next_due_at > after,
+            Incident.next_due_at <= until).limit(1)).first()
+        if found is not None:
+            return True
+    return False
 
 
 _ASSIGNEE = aliased(User)

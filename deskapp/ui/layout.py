@@ -31,6 +31,9 @@ VIEWS = [
     (View.DUE_TODAY, "Due today"),
     (View.ALL_OPEN, "All open"),
     (View.CLOSED, "Closed"),
+    # After the first seven, so that Ctrl+1 to Ctrl+7 keep their views.
+    (View.WAITING_FOR_DOCUMENTATION, "Waiting for documents"),
+    (View.LONG_BREACHED, "Long breached"),
 ]
 COLUMN_WIDTHS = {
     Column.KEY: 96, Column.VENDOR: 80, Column.PRODUCT: 124, Column.SEVERITY: 64,
@@ -64,7 +67,7 @@ class ViewsPanel(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, view.value)
             item.setToolTip(f"Ctrl+{number}")
             self.views.addItem(item)
-        self.views.setCurrentRow(5)  # all open
+        self.views.setCurrentRow([view for view, _ in VIEWS].index(View.ALL_OPEN))
         self.views.currentRowChanged.connect(lambda _row: self.changed.emit())
         self.views.setMaximumWidth(170)
         self.views.setMinimumWidth(self.views.sizeHintForColumn(0) + 12)  # names in full

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -21,7 +22,12 @@ from deskapp.ui.workstation import Workstation
 TICK_MS = 1000
 AGE_MS = 60_000
 # Views whose incidents change as time passes, with no write: read again on every poll.
-TIMED_VIEWS = frozenset({View.BREACHED, View.BREACHING_SOON, View.DUE_TODAY})
+# Views whose lists change with the time alone: read again at every poll.
+TIMED_VIEWS = frozenset({View.BREACHED, View.BREACHING_SOON, View.DUE_TODAY,
+                         View.LONG_BREACHED})
+# Views whose order never does; in the others a target that breaches moves down, behind
+# the running ones, and the ids are read again when one did (the service says).
+UNORDERED_BY_TIME = frozenset({View.CLOSED, View.WAITING_FOR_DOCUMENTATION})
 
 
 def _depends_on_time(wanted: QueueFilter) -> bool:
@@ -73,6 +79,7 @@ class QueueController(QObject):
         self.report = report
         self.changes = ChangeTracker()
         self._shown_filter: QueueFilter | None = None  # what the model's ids were read for
+        self._ids_read_at: datetime | None = None  # the "now" they were read for
         self._generation = 0
         self._reads = 0  # queue reads and polls under way
         self._poll_again = False  # a poll came while a read was under way
@@ -132,6 +139,7 @@ class QueueController(QObject):
             self._read_done()
             ids, rows = result
             if generation == self._generation:
+                self._ids_read_at = now
                 self._show_ids(wanted, ids, rows)
             else:
                 self.model.add_rows(rows.values())
@@ -162,12 +170,16 @@ class QueueController(QObject):
         known = dict(self.changes.known)
         cached = self.model.versions()
         timed = _depends_on_time(wanted) or wanted != self._shown_filter
+        ordered_since = (self._ids_read_at if wanted.view not in UNORDERED_BY_TIME
+                         else None)
         generation = self._generation
 
         def read() -> _Polled:
             pairs = changed_since(desk, since)
             fresh = news(pairs, known)
-            ids = desk.queue_ids(wanted, now) if fresh or timed else None
+            moved = (ordered_since is not None and not (fresh or timed)
+                     and desk.queue_order_moved(ordered_since, now))
+            ids = desk.queue_ids(wanted, now) if fresh or timed or moved else None
             stale = [i for i, version in fresh.items() if cached.get(i, version) != version]
             rows = desk.queue_rows(stale) if stale else {}
             alerts = (due_alerts(desk, alert_since, now, warn_seconds)
@@ -178,6 +190,7 @@ class QueueController(QObject):
             self._read_done()
             self.changes.seen(polled.pairs)
             if polled.ids is not None and generation == self._generation:
+                self._ids_read_at = now
                 self._show_ids(wanted, polled.ids, polled.rows)
             else:
                 self.model.add_rows(polled.rows.values())

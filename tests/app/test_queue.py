@@ -76,13 +76,15 @@ def queue(desk: Desk, clock: Clock) -> Queue:
 
 
 def test_the_ready_made_views(queue: Queue) -> None:
-    assert queue.names() == ["breached", "soon", "today", "tomorrow", "paused"]
+    # What needs the agent next: running targets soonest first, then fresh breaches, then
+    # incidents with no running target.
+    assert queue.names() == ["soon", "today", "tomorrow", "breached", "paused"]
     assert queue.names(view=View.BREACHED) == ["breached"]
     assert queue.names(view=View.BREACHING_SOON) == ["soon"]  # due within 2 hours
     assert queue.names(view=View.BREACHING_SOON, due_within=timedelta(hours=3)) == [
         "soon", "today"]
-    # Due before midnight in the office: overdue ones included.
-    assert queue.names(view=View.DUE_TODAY) == ["breached", "soon", "today"]
+    # Due on the office's today: this morning's breach included.
+    assert queue.names(view=View.DUE_TODAY) == ["soon", "today", "breached"]
     assert queue.names(view=View.PAUSED) == ["paused"]
     assert queue.names(view=View.MY_OPEN, me="ana") == ["soon", "tomorrow", "paused"]
     assert queue.names(view=View.MY_OPEN, me="bob") == ["breached"]
@@ -91,18 +93,19 @@ def test_the_ready_made_views(queue: Queue) -> None:
 
 
 def test_the_filters(queue: Queue) -> None:
-    assert queue.names(vendor="acelynk") == ["breached", "soon", "today"]
+    assert queue.names(vendor="acelynk") == ["soon", "today", "breached"]
     assert queue.names(vendor="magaya", view=View.MY_OPEN, me="ana") == ["tomorrow", "paused"]
     assert queue.names(severity="1") == ["paused"]
     assert queue.names(tier="II(a)") == ["tomorrow", "paused"]
-    assert queue.names(tier="I") == ["breached", "soon", "today"]
-    assert queue.names(status=Status.NEW) == ["breached", "soon", "today", "tomorrow"]
+    assert queue.names(tier="I") == ["soon", "today", "breached"]
+    assert queue.names(status=Status.NEW) == ["soon", "today", "tomorrow", "breached"]
     assert queue.names(status=Status.WAITING_ON_CUSTOMER) == ["paused"]
     assert queue.names(assignee="cy") == ["today"]
-    assert queue.names(due_within=timedelta(hours=4)) == ["breached", "soon", "today"]
-    assert queue.names(due_within=timedelta(days=1)) == ["breached", "soon", "today",
-                                                        "tomorrow"]
-    assert queue.names(limit=2) == ["breached", "soon"]
+    assert queue.names(due_within=timedelta(hours=4)) == ["soon", "today", "breached"]
+    assert queue.names(due_within=timedelta(days=1)) == ["soon", "today", "tomorrow",
+                                                        "breached"]
+    assert queue.names(limit=2) == ["soon", "today"]
+    assert queue.names(limit=4) == ["soon", "today", "tomorrow", "breached"]
     assert queue.names(vendor="maqsu") == []
     assert queue.names(vendor="maqsu", view=View.CLOSED) == ["resolved"]
 
@@ -112,7 +115,7 @@ def test_the_text_search(queue: Queue) -> None:
     assert queue.names(text="INVOICE") == ["tomorrow"]  # description, any case
     assert queue.names(text="ace-77") == ["soon"]  # vendor reference
     assert queue.names(text="navigator pro") == ["today"]  # product
-    assert queue.names(text="navigator") == ["breached", "soon", "today"]
+    assert queue.names(text="navigator") == ["soon", "today", "breached"]
     assert queue.names(text=queue.keys["tomorrow"]) == ["tomorrow"]  # incident key
     assert queue.names(text="  ") == queue.names()
     # What the agent types is literal text, never a pattern.
@@ -136,9 +139,10 @@ def test_rows_carry_the_cached_clocks(queue: Queue) -> None:
 
 
 def test_the_open_queue_is_read_from_its_index_in_order(queue: Queue) -> None:
-    """The soonest-due order comes from the queue index, not from sorting every open
-    incident (PostgreSQL is told to avoid sorts and scans, which it can only do when an
-    index gives the order)."""
+    """Each part of the queue's order (running, freshly breached, no running target, long
+    breached) comes from the queue index, not from sorting every open incident
+    (PostgreSQL is told to avoid sorts and scans, which it can only do when an index gives
+    the order)."""
     desk = queue.desk
     seen: list[tuple[str, Any]] = []
 
@@ -151,19 +155,72 @@ def test_the_open_queue_is_read_from_its_index_in_order(queue: Queue) -> None:
         ids = desk.queue_ids(QueueFilter(View.ALL_OPEN), at(NOW))
     finally:
         event.remove(desk.database.engine, "before_cursor_execute", record)
-    [(statement, parameters)] = [s for s in seen if "FROM incidents" in s[0]]
+    reads = [s for s in seen if "FROM incidents" in s[0]]
+    assert len(reads) == 4
     with desk.database.engine.connect() as connection:
-        if desk.database.engine.dialect.name == "sqlite":
-            plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(
-                "EXPLAIN QUERY PLAN " + statement, parameters))
-            assert "ix_incidents_queue" in plan
-            assert "TEMP B-TREE" not in plan
-        else:
-            connection.exec_driver_sql("SET enable_sort = off")
-            connection.exec_driver_sql("SET enable_seqscan = off")
-            connection.exec_driver_sql("SET enable_bitmapscan = off")
-            plan = " ".join(row[0] for row in connection.exec_driver_sql(
-                "EXPLAIN " + statement, parameters))
-            assert "ix_incidents_queue" in plan
-            assert "Sort" not in plan
+        for statement, parameters in reads:
+            if desk.database.engine.dialect.name == "sqlite":
+                plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN " + statement, parameters))
+                assert "ix_incidents_queue" in plan
+                assert "TEMP B-TREE" not in plan
+            else:
+                connection.exec_driver_sql("SET enable_sort = off")
+                connection.exec_driver_sql("SET enable_seqscan = off")
+                connection.exec_driver_sql("SET enable_bitmapscan = off")
+                plan = " ".join(row[0] for row in connection.exec_driver_sql(
+                    "EXPLAIN " + statement, parameters))
+                assert "ix_incidents_queue" in plan
+                assert "Sort" not in plan
     assert ids == [row.id for row in desk.queue(QueueFilter(View.ALL_OPEN), at(NOW))]
+
+
+def test_long_breached_work_sinks_and_has_its_own_view(desk: Desk, clock: Clock) -> None:
+    """A year of old breaches must not push today's work down the queue (nor into Due
+    today): breaches older than a week come last, and in a view of their own."""
+    def log(title: str, when: str) -> str:
+        clock.set(when)
+        return desk.log(draft("acelynk", "critical", title=title, channel="portal"),
+                        author="ana").incident.key
+
+    old = log("Breached in November", "2026-11-02T10:00-05:00")
+    fresh = log("Breached this morning", "2026-12-02T07:00-05:00")
+    running = log("Due this afternoon", "2026-12-02T11:00-05:00")
+    clock.set(NOW)
+    names = {old: "old", fresh: "fresh", running: "running"}
+
+    def listed(view: View) -> list[str]:
+        return [names[row.key] for row in desk.queue(QueueFilter(view), at(NOW))]
+
+    assert listed(View.ALL_OPEN) == ["running", "fresh", "old"]
+    assert listed(View.BREACHED) == ["fresh", "old"]  # newest breach first
+    assert listed(View.LONG_BREACHED) == ["old"]
+    assert listed(View.DUE_TODAY) == ["running", "fresh"]
+
+
+def test_incidents_waiting_for_documentation_have_their_own_view(desk: Desk,
+                                                                clock: Clock) -> None:
+    """A Catapult severity 1 logged without its documents has no running target: it is
+    listed in its own view, the longest waiting first, until its documents are in."""
+    clock.set("2026-12-01T09:00-05:00")
+    first = desk.log(draft("catapult", "1", title="Enterprise-wide failure"),
+                     author="ana").incident.key
+    clock.set("2026-12-01T10:00-05:00")
+    second = desk.log(draft("catapult", "2", title="Reports fail"), author="ana").incident.key
+    desk.log(draft("maqsu", "high"), author="ana")  # its clocks never wait
+    clock.set(NOW)
+    waiting = QueueFilter(View.WAITING_FOR_DOCUMENTATION)
+    assert [row.key for row in desk.queue(waiting)] == [first, second]
+    desk.documentation_complete(first, author="ana", at=at("2026-12-01T11:00-05:00"))
+    assert [row.key for row in desk.queue(waiting)] == [second]
+    assert first in [row.key for row in desk.queue(QueueFilter(View.ALL_OPEN))]
+
+
+def test_the_order_moves_with_the_time_only_when_a_target_breaches(queue: Queue) -> None:
+    desk = queue.desk  # "soon" is due at 12:30, "breached" breached at 10:00
+    assert not desk.queue_order_moved(at(NOW), at("2026-12-02T12:29-05:00"))
+    assert desk.queue_order_moved(at(NOW), at("2026-12-02T12:31-05:00"))
+    # A week after its breach, "breached" sinks below the incidents with no running target.
+    assert desk.queue_order_moved(at("2026-12-09T09:59-05:00"), at("2026-12-09T10:01-05:00"))
+    assert not desk.queue_order_moved(at("2026-12-09T10:01-05:00"),
+                                      at("2026-12-09T10:02-05:00"))

@@ -4,6 +4,7 @@ only what changed."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -158,3 +159,29 @@ def test_a_poll_asked_for_during_a_read_runs_right_after_it(qtbot, window,
     qtbot.waitUntil(lambda: len(asked) == 1)
     settle(qtbot, window)
     assert len(asked) == 1
+
+
+def test_a_target_that_breaches_moves_down_at_the_next_poll(
+        qtbot, window, desk: Desk, clock: Clock, monkeypatch) -> None:
+    """In All open, running targets come first: one that breaches moves behind them at the
+    next poll, though nothing was written; until then the ids are not read again."""
+    first = log(desk, "acelynk", "critical").incident.key  # 2 hours
+    second = log(desk, "acelynk", "minor").incident.key  # 4 business hours
+    window.refresh()
+    settle(qtbot, window)
+    window.poll()
+    settle(qtbot, window)
+    rows = window.model.rows()
+    assert [row.key for row in rows] == [first, second]
+    breach = rows[0].next_due_at
+    assert breach is not None
+    id_reads = calls(monkeypatch, desk, "queue_ids")
+    clock.advance(minutes=5)
+    window.poll()
+    settle(qtbot, window)
+    assert id_reads == []  # nothing breached: the order stands
+    clock.now = breach + timedelta(minutes=1)
+    window.poll()
+    settle(qtbot, window)
+    assert len(id_reads) == 1
+    assert [row.key for row in window.model.rows()] == [second, first]
