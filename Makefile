@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test lint bench screenshots clean
+.PHONY: run demo test lint bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,12 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP) $@
 
 run: $(STAMP)
+	bash scripts/system-deps.sh window
 	$(BIN)/deskapp
+
+demo: $(STAMP)
+	bash scripts/system-deps.sh window
+	$(BIN)/deskapp --demo
 
 test: $(TEST_STAMP)
 	bash scripts/system-deps.sh
