@@ -24,8 +24,10 @@ from deskapp.app.views import incident_key
 from deskapp.core.agreement import Agreement, Target, Unit
 from deskapp.core.calendar import Calendar, format_duration
 from deskapp.core.errors import InputError
-from deskapp.core.sla import target_calendar, time_left
+from deskapp.core.sla import documents_reminder_at, target_calendar, time_left
+from deskapp.core.workflow import waits_for_documentation
 from deskapp.storage import alerts as queries
+from deskapp.storage import catalog
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 class Kind(StrEnum):
     WARNING = "warning"
     BREACH = "breach"
+    DOCUMENTS = "documents"  # still waiting for its documentation: a reminder
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,7 @@ class Alert:
     title: str
     vendor: str  # the vendor's key
     left_seconds: float  # business time left when it was found; negative once overdue
+    assignee: str | None = None  # whom a reminder is for (None: anyone)
 
     @property
     def identity(self) -> tuple[int, str, Kind, datetime]:
@@ -61,15 +65,19 @@ class Alert:
     def headline(self) -> str:
         if self.kind is Kind.BREACH:
             return f"{self.key} breached its {self.metric} target"
+        if self.kind is Kind.DOCUMENTS:
+            return f"{self.key} still waits for its documentation"
         return f"{self.key}: {self.metric} due in {format_duration(max(self.left_seconds, 0))}"
 
     def body(self) -> str:
         return f"{self.vendor}: {self.title}"
 
 
-def due_alerts(desk: Desk, since: datetime, now: datetime, warn_seconds: float = 0
-               ) -> list[Alert]:
-    """The warnings and breaches of running targets of open incidents in ``(since, now]``.
+def due_alerts(desk: Desk, since: datetime, now: datetime, warn_seconds: float = 0,
+               documents_after: float = 0) -> list[Alert]:
+    """The warnings and breaches of running targets of open incidents in ``(since, now]``,
+    and (``documents_after`` seconds of business time after it was logged) the reminders of
+    incidents still waiting for their documentation.
 
     A breach is a due time in the span. A warning is the first of the agreement's warning
     point (``warning_at``) and, with ``warn_seconds``, the moment only that much business
@@ -96,7 +104,28 @@ def due_alerts(desk: Desk, since: datetime, now: datetime, warn_seconds: float =
             kind, at = event
             found.append(Alert(incident_id, incident_key(number), metric, kind, at, due, title,
                                vendor, time_left(target, calendar, due, now)))
+        if documents_after > 0:
+            found += _documents_reminders(desk, session, since, now, documents_after)
     found.sort(key=lambda alert: (alert.at, alert.key, alert.metric))
+    return found
+
+
+def _documents_reminders(desk: Desk, session: Session, since: datetime, now: datetime,
+                         after: float) -> list[Alert]:
+    """Reminders, due in ``(since, now]``, of open incidents still waiting for documents."""
+    versions = [version for version, source in catalog.agreement_versions(session)
+                if waits_for_documentation(desk.parsed.get(session, version, source))]
+    found = []
+    for waiting in queries.waiting_for_documents(session, versions):
+        agreement = desk.parsed.get(session, waiting.agreement_version_id)
+        site = desk.sla.site(waiting.site_zone, waiting.site_country)
+        reminder = documents_reminder_at(agreement, waiting.severity, site, desk.sla.book,
+                                         waiting.reported_at, after)
+        if reminder is not None and since < reminder[1] <= now:
+            metric, at = reminder
+            found.append(Alert(waiting.id, incident_key(waiting.number), metric,
+                               Kind.DOCUMENTS, at, at, waiting.title, waiting.vendor, 0.0,
+                               waiting.assignee))
     return found
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import holidays as holidays_package
 
-from deskapp.core.agreement import SITE, Agreement, CalendarSpec, Target, Unit
+from deskapp.core.agreement import SITE, Agreement, CalendarSpec, ClockStart, Target, Unit
 from deskapp.core.calendar import (
     Calendar,
     CalendarRules,
@@ -199,3 +199,20 @@ def due_from(agreement: Agreement, target: Target, calendar: Calendar, start: da
     assert target.amount is not None
     due = add_target_time(target, calendar, start, target.amount)
     return DueTime(agreement, target, calendar, start, due)
+
+
+def documents_reminder_at(agreement: Agreement, severity: str, site: Site, book: CalendarBook,
+                          reported: datetime, after_seconds: float
+                          ) -> tuple[str, datetime] | None:
+    """When to remind the assignee that an incident still waits for its documentation:
+    ``after_seconds`` of business time after it was reported, in the calendar of its first
+    target that waits for the documents (with that target's metric); None when none waits."""
+    for target in agreement.targets_for(severity):
+        if agreement.metric(target.metric).clock_start is ClockStart.DOCUMENTATION_COMPLETE:
+            calendar = target_calendar(agreement, target, site, book)
+            if target.unit is Unit.CALENDAR_HOURS:
+                return target.metric, reported.astimezone(UTC) + timedelta(
+                    seconds=after_seconds)
+            return target.metric, calendar.add_business_seconds(
+                calendar.effective_start(reported), after_seconds)
+    return None

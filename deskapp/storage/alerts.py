@@ -9,7 +9,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from deskapp.core.clocks import ClockState
-from deskapp.storage.models import Incident, Vendor
+from deskapp.storage.models import Incident, User, Vendor
 from deskapp.storage.models import TargetClock as ClockRow
 
 
@@ -50,3 +50,31 @@ def open_sites(session: Session) -> list[tuple[Any, ...]]:
     return [tuple(row) for row in session.execute(
         select(Incident.agreement_version_id, Incident.site_zone, Incident.site_country)
         .where(Incident.is_open.is_(True)).distinct())]
+
+
+class WaitingIncident(NamedTuple):
+    id: int
+    number: int
+    title: str
+    severity: str
+    agreement_version_id: int
+    site_zone: str | None
+    site_country: str | None
+    reported_at: datetime
+    vendor: str
+    assignee: str | None
+
+
+def waiting_for_documents(session: Session, versions: list[int]) -> list[WaitingIncident]:
+    """Open incidents under these agreement versions whose documentation is not in yet."""
+    if not versions:
+        return []
+    query = (
+        select(Incident.id, Incident.number, Incident.title, Incident.severity,
+               Incident.agreement_version_id, Incident.site_zone, Incident.site_country,
+               Incident.reported_at, Vendor.key, User.name)
+        .join(Vendor, Vendor.id == Incident.vendor_id)
+        .outerjoin(User, User.id == Incident.assignee_id)
+        .where(Incident.is_open.is_(True), Incident.documentation_complete_at.is_(None),
+               Incident.agreement_version_id.in_(versions)))
+    return [WaitingIncident._make(row) for row in session.execute(query)]

@@ -23,7 +23,7 @@ class FirstStartDialog(SettingsDialog):
         self.me.setPlaceholderText("Your name, as the timeline should show it")
         form = self.findChild(QFormLayout)
         if form is not None:
-            for field in (self.warn_minutes, self.soon_hours):
+            for field in (self.warn_minutes, self.soon_hours, self.documents_hours):
                 form.setRowVisible(field, False)
             for row in range(form.rowCount()):  # the database's row is a layout
                 item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
@@ -39,6 +39,6 @@ class FirstStartDialog(SettingsDialog):
         self.me.setFocus()
 
 
-def _rest(values: SettingsValues) -> tuple[str, str, str, int, float]:
+def _rest(values: SettingsValues) -> tuple[str, str, str, int, float, float]:
     return (values.office_zone, values.office_country, values.database, values.warn_minutes,
-            values.soon_hours)
+            values.soon_hours, values.documents_hours)

@@ -71,7 +71,8 @@ class MainWindow(QMainWindow):
         self.window_layout = WindowLayout(self, self.views, [self.filters, self.queue_info],
                                           self.table, self.detail)
         self.status = StatusLine(self.statusBar(), self.station)
-        self.alerting = TrayAlerts(self, self.station.display, self.prefs.warn_minutes * 60)
+        self.alerting = TrayAlerts(self, self.station.display, self.prefs.warn_minutes * 60,
+                                   self.prefs.documents_hours * 3600, self.prefs.me)
         self.shown = ShownIncident(self.station, self.model, self.table, self.detail,
                                    self._show_error)
         self.queue = QueueController(self.station, self.model, self.table, self.shown,
@@ -339,7 +340,7 @@ class MainWindow(QMainWindow):
             me=self.prefs.me, office_zone=office.zone if office else "",
             office_country=(office.country or "") if office else "",
             database=self.prefs.database, warn_minutes=self.prefs.warn_minutes,
-            soon_hours=self.prefs.soon_hours)
+            soon_hours=self.prefs.soon_hours, documents_hours=self.prefs.documents_hours)
         dialog = (FirstStartDialog if first_start else SettingsDialog)(values, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.submitted.connect(lambda: self._apply_settings(dialog, values))
@@ -358,6 +359,9 @@ class MainWindow(QMainWindow):
             self.prefs.database = values.database
             self.prefs.warn_minutes = values.warn_minutes
             self.prefs.soon_hours = values.soon_hours
+            self.prefs.documents_hours = values.documents_hours
+            self.notifier.documents_after = values.documents_hours * 3600
+            self.notifier.me = values.me
             self.notifier.warn_seconds = values.warn_minutes * 60
             self.model.set_warn_seconds(values.warn_minutes * 60)
             self.status.show_me()

@@ -22,8 +22,11 @@ class Notifier:
     the agent's own threshold (``warn_seconds``) in each target's calendar.
     """
 
-    def __init__(self, warn_seconds: float = 0) -> None:
+    def __init__(self, warn_seconds: float = 0, documents_after: float = 0,
+                 me: str | None = None) -> None:
         self.warn_seconds = warn_seconds
+        self.documents_after = documents_after  # business seconds; 0: no reminders
+        self.me = me  # a reminder of missing documents is for its assignee (or anyone)
         self.told: set[tuple[int, str, Kind, datetime]] = set()
         self.since: datetime | None = None
 
@@ -37,12 +40,15 @@ class Notifier:
         if self.since is None:
             self.start(now)
             return []
-        return self.take(due_alerts(desk, self.since, now, self.warn_seconds), now)
+        return self.take(due_alerts(desk, self.since, now, self.warn_seconds,
+                                    self.documents_after), now)
 
     def take(self, alerts: Iterable[Alert], now: datetime) -> list[Alert]:
         """The alerts found for the span up to ``now`` that were not told yet."""
         fresh = []
         for alert in alerts:
+            if not self._for_me(alert):
+                continue
             if alert.identity not in self.told:
                 self.told.add(alert.identity)
                 fresh.append(alert)
@@ -54,3 +60,8 @@ class Notifier:
             # cannot be found again: forget it.
             self.told = {told for told in self.told if told[3] > before}
         return fresh
+
+    def _for_me(self, alert: Alert) -> bool:
+        if alert.kind is not Kind.DOCUMENTS or alert.assignee is None or self.me is None:
+            return True
+        return alert.assignee.casefold() == self.me.casefold()

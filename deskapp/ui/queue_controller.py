@@ -166,6 +166,7 @@ class QueueController(QObject):
         self.notifier.start(now)
         alert_since = self.notifier.since
         warn_seconds = self.notifier.warn_seconds
+        documents_after = self.notifier.documents_after
         since = self.changes.since(now)
         known = dict(self.changes.known)
         cached = self.model.versions()
@@ -182,7 +183,7 @@ class QueueController(QObject):
             ids = desk.queue_ids(wanted, now) if fresh or timed or moved else None
             stale = [i for i, version in fresh.items() if cached.get(i, version) != version]
             rows = desk.queue_rows(stale) if stale else {}
-            alerts = (due_alerts(desk, alert_since, now, warn_seconds)
+            alerts = (due_alerts(desk, alert_since, now, warn_seconds, documents_after)
                       if alert_since is not None else [])
             return _Polled(pairs, ids, rows, alerts)
 

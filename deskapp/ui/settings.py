@@ -30,6 +30,7 @@ from deskapp.ui.infobar import InfoBar
 
 DEFAULT_WARN_MINUTES = 30
 DEFAULT_SOON_HOURS = 2.0
+DEFAULT_DOCUMENTS_HOURS = 2.0  # business time before a missing documentation is reminded
 DEFAULT_POLL_SECONDS = 3
 PASSWORD_ADVICE = (
     "The password was not saved: the settings file is plain text. PostgreSQL reads it from "
@@ -92,6 +93,15 @@ class Preferences:
         self.store.setValue("thresholds/soon_hours", float(hours))
 
     @property
+    def documents_hours(self) -> float:
+        return _number(self.store.value("thresholds/documents_hours", DEFAULT_DOCUMENTS_HOURS),
+                       DEFAULT_DOCUMENTS_HOURS)
+
+    @documents_hours.setter
+    def documents_hours(self, hours: float) -> None:
+        self.store.setValue("thresholds/documents_hours", float(hours))
+
+    @property
     def poll_seconds(self) -> float:
         return _number(self.store.value("database/poll_seconds", DEFAULT_POLL_SECONDS),
                        DEFAULT_POLL_SECONDS)
@@ -111,6 +121,7 @@ class SettingsValues:
     database: str
     warn_minutes: int
     soon_hours: float
+    documents_hours: float = DEFAULT_DOCUMENTS_HOURS
 
 
 class SettingsDialog(QDialog):
@@ -152,6 +163,12 @@ class SettingsDialog(QDialog):
         self.soon_hours.setSingleStep(0.5)
         self.soon_hours.setSuffix(" h")
         self.soon_hours.setValue(values.soon_hours)
+        self.documents_hours = QDoubleSpinBox()
+        self.documents_hours.setRange(0, 72)
+        self.documents_hours.setSingleStep(0.5)
+        self.documents_hours.setSuffix(" business h")
+        self.documents_hours.setSpecialValueText("never")
+        self.documents_hours.setValue(values.documents_hours)
 
         form = QFormLayout()
         for text, widget in (("Your &name", self.me), ("Office time &zone", self.zone),
@@ -168,6 +185,9 @@ class SettingsDialog(QDialog):
         soon_label = QLabel("\"Breaching &soon\" means within")
         soon_label.setBuddy(self.soon_hours)
         form.addRow(soon_label, self.soon_hours)
+        documents_label = QLabel("Remind me of missing &documents after")
+        documents_label.setBuddy(self.documents_hours)
+        form.addRow(documents_label, self.documents_hours)
         note = QLabel("The office zone and country are shared by everyone on this database; "
                       "a different database is used from the next start.")
         note.setWordWrap(True)
@@ -188,7 +208,8 @@ class SettingsDialog(QDialog):
             me=self.me.text().strip(), office_zone=self.zone.currentText().strip(),
             office_country=self.country.text().strip().upper(),
             database=self.database.text().strip(), warn_minutes=self.warn_minutes.value(),
-            soon_hours=self.soon_hours.value())
+            soon_hours=self.soon_hours.value(),
+            documents_hours=self.documents_hours.value())
 
     def _submit(self) -> None:
         if not self.me.text().strip():

@@ -22,11 +22,12 @@ class TrayAlerts(QObject):
 
     open_incident = Signal(object)
 
-    def __init__(self, window: QMainWindow, display: Display, warn_seconds: float) -> None:
+    def __init__(self, window: QMainWindow, display: Display, warn_seconds: float,
+                 documents_after: float = 0, me: str | None = None) -> None:
         super().__init__(window)
         self.window = window
         self.display = display
-        self.notifier = Notifier(warn_seconds)
+        self.notifier = Notifier(warn_seconds, documents_after, me)
         self.alerts: list[Alert] = []
         self.tray = QSystemTrayIcon(app_icon(), window)
         self.tray.setToolTip("deskapp")

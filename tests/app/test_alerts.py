@@ -109,3 +109,34 @@ def test_only_open_incidents_running_clocks_are_read(desk: Desk, clock: Clock) -
     assert sorted(told(alerts)) == sorted(
         (key, "response", Kind.BREACH, MONDAY + timedelta(hours=1)) for key in keys[1:])
     assert due_alerts(desk, end, MONDAY) == []  # an empty span
+
+
+def test_an_incident_waiting_for_its_documents_reminds_its_assignee(desk: Desk,
+                                                                    clock: Clock) -> None:
+    """Catapult's clocks wait for the documentation: without it nothing counts down, so
+    the assignee is reminded after the business time the agent chose."""
+    # Wed 2026-12-09 09:00 in New York (the office, and so the client site).
+    clock.set("2026-12-09T09:00-05:00")
+    key = desk.log(IncidentDraft(vendor="catapult", product="Application Services",
+                                 title="Down",
+                                 severity="1", assignee="ana"), author="ben").incident.key
+    two_hours = 2 * 3600
+    start = clock.now
+
+    def reminders(since: str, now: str) -> list[Alert]:
+        return [a for a in due_alerts(desk, datetime.fromisoformat(since),
+                                      datetime.fromisoformat(now), documents_after=two_hours)
+                if a.kind is Kind.DOCUMENTS]
+
+    assert reminders("2026-12-09T09:00-05:00", "2026-12-09T10:59-05:00") == []
+    [reminder] = reminders("2026-12-09T10:59-05:00", "2026-12-09T11:01-05:00")
+    assert (reminder.key, reminder.at, reminder.assignee) == (
+        key, start + timedelta(hours=2), "ana")
+    assert reminder.headline() == f"{key} still waits for its documentation"
+    assert reminders("2026-12-09T11:01-05:00", "2026-12-10T11:01-05:00") == []  # told once
+    # Without a chosen time, and once the documents are in, no reminder.
+    assert [a for a in due_alerts(desk, start, start + timedelta(days=1))
+            if a.kind is Kind.DOCUMENTS] == []
+    clock.set("2026-12-09T12:00-05:00")
+    desk.documentation_complete(key, author="ana", at=start + timedelta(hours=1))
+    assert reminders("2026-12-09T10:59-05:00", "2026-12-09T11:01-05:00") == []

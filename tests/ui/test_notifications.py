@@ -126,3 +126,22 @@ def test_a_notification_clicked_and_the_days_list_open_the_incident(
     qtbot.keyClick(dialog.list, Qt.Key.Key_Return)
     settle(qtbot, window)
     assert window.detail.incident.key == late
+
+
+def test_missing_documents_are_reminded_to_their_assignee_only(desk: Desk,
+                                                               clock: Clock) -> None:
+    """A Catapult incident logged without its documents: after the agent's chosen business
+    time its assignee is reminded; another agent's window says nothing."""
+    start = datetime(2026, 12, 9, 14, 0, tzinfo=UTC)  # Wednesday 09:00 in New York
+    clock.now = start
+    log(desk, "catapult", "1", assignee="ana")
+    mine = Notifier(documents_after=2 * 3600, me="Ana")
+    theirs = Notifier(documents_after=2 * 3600, me="ben")
+    nobody = Notifier()
+    for notifier in (mine, theirs, nobody):
+        notifier.check(desk, start)
+    later = datetime(2026, 12, 9, 16, 30, tzinfo=UTC)  # 11:30: two business hours passed
+    reminded = mine.check(desk, later)
+    assert [(a.kind, a.at) for a in reminded] == [
+        (Kind.DOCUMENTS, datetime(2026, 12, 9, 16, 0, tzinfo=UTC))]
+    assert theirs.check(desk, later) == [] and nobody.check(desk, later) == []
