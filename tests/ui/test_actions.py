@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -60,9 +61,11 @@ def test_documentation_complete_is_not_offered_once_recorded(qtbot, window,
     agreement = window.catalog.agreements["catapult"]
     reason = refusal(Action.DOCUMENTATION, window.detail.incident.standing(), agreement)
     assert reason == f"{key}'s documentation was already complete"
-    window.take_action("documentation")  # as a shortcut would, were it enabled
-    settle(qtbot, window)
-    assert window.queue_info.text() == reason  # the service refuses with core's reason
+    dialog = window.take_action("documentation")  # as a shortcut would, were it enabled
+    assert dialog is not None  # it asks when the documents arrived
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.info.text() != "")
+    assert dialog.info.text() == reason  # the service refuses with core's reason
 
 
 def test_lowering_the_tier_asks_the_desk_for_the_tier_below(qtbot, window, desk: Desk,
@@ -91,3 +94,18 @@ def test_lowering_the_tier_asks_the_desk_for_the_tier_below(qtbot, window, desk:
     settle(qtbot, window)
     assert asked[-1] == [ChangeTier(direction=Direction.UP)]
     assert window.detail.incident.tier == "II(a)"
+
+
+def test_documentation_complete_takes_the_time_the_documents_arrived(
+        qtbot, window, desk: Desk, clock) -> None:
+    key = log(desk, "catapult", "1").incident.key
+    arrived = clock() + timedelta(hours=1)  # the documents came an hour after the report,
+    clock.advance(hours=3)  # and the agent records them later
+    show(qtbot, window, key)
+    dialog = window.take_action("documentation")
+    assert dialog is not None and dialog.happened is not None
+    dialog.set_happened_at(arrived)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: desk.show(key).documentation_complete_at is not None)
+    assert desk.show(key).documentation_complete_at == arrived.replace(second=0,
+                                                                      microsecond=0)
