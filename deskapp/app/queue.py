@@ -11,7 +11,7 @@ from deskapp.app.views import QueueRow, incident_key
 from deskapp.core.errors import InputError
 from deskapp.core.keys import parse_key
 from deskapp.core.lifecycle import Status
-from deskapp.core.queue import QueueFilter, View, order_moves
+from deskapp.core.queue import QueueFilter, SortKey, View, order_moves
 from deskapp.core.workflow import waits_for_documentation
 from deskapp.storage import catalog
 from deskapp.storage import queue as queries
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from deskapp.app.desk import Desk
 
-__all__ = ["QueueFilter", "View", "queue", "queue_ids", "queue_rows"]
+__all__ = ["QueueFilter", "SortKey", "View", "queue", "queue_ids", "queue_rows"]
 
 
 def queue(desk: Desk, wanted: QueueFilter | None = None, now: datetime | None = None

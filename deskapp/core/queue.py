@@ -53,6 +53,24 @@ def next_due_bands(view: View, now: datetime) -> tuple[Band, ...]:
             Band(no_due=True), Band(until=fresh, newest_first=True))
 
 
+class SortKey(StrEnum):
+    """What a queue can be sorted by instead of its own order (a column of the window);
+    the three metrics sort by their target's due time."""
+
+    KEY = "key"
+    VENDOR = "vendor"
+    PRODUCT = "product"
+    SEVERITY = "severity"
+    TIER = "tier"
+    STATUS = "status"
+    ASSIGNEE = "assignee"
+    TITLE = "title"
+    REPORTED = "reported"
+    RESPONSE = "response"
+    WORKAROUND = "workaround"
+    RESOLUTION = "resolution"
+
+
 @dataclass(frozen=True)
 class QueueFilter:
     """Every filter is optional; together they narrow the list."""
@@ -67,6 +85,8 @@ class QueueFilter:
     due_within: timedelta | None = None  # "breaches within ..."
     text: str | None = None
     limit: int | None = None
+    sort: SortKey | None = None  # None: the view's own order
+    descending: bool = False
 
 
 def order_moves(since: datetime, now: datetime) -> tuple[tuple[datetime, datetime], ...]:

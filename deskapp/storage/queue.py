@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Connection, Row, Select, or_, select
+from sqlalchemy import ColumnElement, Connection, Row, Select, and_, or_, select
 from sqlalchemy.orm import aliased
 
 from deskapp.core.keys import incident_key
 from deskapp.core.lifecycle import Status
-from deskapp.core.queue import QueueFilter, View, next_due_bands
+from deskapp.core.queue import QueueFilter, SortKey, View, next_due_bands
 from deskapp.storage.errors import damaged_row
 from deskapp.storage.fast import first_column
 from deskapp.storage.models import Incident, Product, User, Vendor
@@ -27,15 +27,19 @@ def queue_ids(connection: Connection, wanted: QueueFilter, now: datetime, *, me:
     ``waiting_versions`` the agreement versions whose clocks wait for documentation."""
     query = _filtered(wanted, now, me=me, office_zone=office_zone, number=number)
     view, limit = wanted.view, wanted.limit
+    if view is View.WAITING_FOR_DOCUMENTATION:
+        query = query.where(
+            Incident.documentation_complete_at.is_(None),
+            Incident.agreement_version_id.in_(list(waiting_versions)))
+    if wanted.sort is not None:
+        return first_column(connection, _sorted(query, wanted.sort, wanted.descending)
+                            .limit(limit))
     if view is View.CLOSED:
         return first_column(connection, query.order_by(
             Incident.updated_at.desc(), Incident.number.desc()).limit(limit))
-    if view is View.WAITING_FOR_DOCUMENTATION:
-        # Waited longest first.
-        return first_column(connection, query.where(
-            Incident.documentation_complete_at.is_(None),
-            Incident.agreement_version_id.in_(list(waiting_versions)),
-        ).order_by(Incident.reported_at, Incident.id).limit(limit))
+    if view is View.WAITING_FOR_DOCUMENTATION:  # waited longest first
+        return first_column(connection, query.order_by(Incident.reported_at, Incident.id)
+                            .limit(limit))
     # Each band is read in the order of the (is_open, next_due_at, id) index, which answers
     # it alone, without sorting the open incidents.
     found: list[int] = []
@@ -56,6 +60,40 @@ def queue_ids(connection: Connection, wanted: QueueFilter, now: datetime, *, me:
         if limit is not None and len(found) >= limit:
             break
     return found
+
+
+def _sorted(query: Select[Any], key: SortKey, descending: bool) -> Select[Any]:
+    """``query`` ordered by ``key`` (then by number, so equal values keep one order);
+    incidents without a value come last either way."""
+    column: Any
+    if key in _ON_INCIDENT:
+        column = _ON_INCIDENT[key]
+    elif key is SortKey.VENDOR:
+        vendor = aliased(Vendor)
+        query = query.join(vendor, Incident.vendor_id == vendor.id)
+        column = vendor.key
+    elif key is SortKey.PRODUCT:
+        product = aliased(Product)
+        query = query.join(product, Incident.product_id == product.id)
+        column = product.name
+    elif key is SortKey.ASSIGNEE:
+        person = aliased(User)
+        query = query.outerjoin(person, Incident.assignee_id == person.id)
+        column = person.name
+    else:  # a metric: its target's due time
+        clock = CLOCKS.alias("sorted_clock")
+        query = query.outerjoin(clock, and_(clock.c.incident_id == Incident.id,
+                                            clock.c.metric == key.value))
+        column = clock.c.due_at
+    order = column.desc() if descending else column.asc()
+    number = Incident.number.desc() if descending else Incident.number.asc()
+    return query.order_by(order.nulls_last(), number)
+
+
+_ON_INCIDENT: dict[SortKey, Any] = {
+    SortKey.KEY: Incident.number, SortKey.SEVERITY: Incident.severity,
+    SortKey.TIER: Incident.tier, SortKey.STATUS: Incident.status,
+    SortKey.TITLE: Incident.title, SortKey.REPORTED: Incident.reported_at}
 
 
 def _filtered(wanted: QueueFilter, now: datetime, *, me: str, office_zone: ZoneInfo,

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskapp.app.queue import View
+from deskapp.app.queue import SortKey, View
 from deskapp.ui.column_share import ColumnShare
 from deskapp.ui.delegates import CountdownDelegate
 from deskapp.ui.queue_model import COUNTDOWN_COLUMNS, Column, QueueModel
@@ -91,8 +91,24 @@ class ViewsPanel(QWidget):
                 self.views.setCurrentRow(row)
 
 
+# What each column sorts by, in the database (the countdowns: their target's due time).
+SORT_KEYS = {
+    Column.KEY: SortKey.KEY, Column.VENDOR: SortKey.VENDOR, Column.PRODUCT: SortKey.PRODUCT,
+    Column.SEVERITY: SortKey.SEVERITY, Column.TIER: SortKey.TIER,
+    Column.STATUS: SortKey.STATUS, Column.ASSIGNEE: SortKey.ASSIGNEE,
+    Column.TITLE: SortKey.TITLE, Column.AGE: SortKey.REPORTED,
+    Column.RESPONSE: SortKey.RESPONSE, Column.WORKAROUND: SortKey.WORKAROUND,
+    Column.RESOLUTION: SortKey.RESOLUTION,
+}
+OWN_ORDER_TIP = ("The view's own order: what needs you next. Click a column to sort by it "
+                 "(again: the other way; a third time: the view's order).")
+
+
 class QueueTable(QTableView):
-    """The queue, in the database's order, with countdown cells."""
+    """The queue, in the database's order, with countdown cells; a click on a column's
+    header sorts by it, in the database (only the rows near the screen are read)."""
+
+    sort_changed = Signal()
 
     def __init__(self, model: QueueModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,11 +135,45 @@ class QueueTable(QTableView):
         self.countdown_delegate = CountdownDelegate(model, self)
         for column in COUNTDOWN_COLUMNS:
             self.setItemDelegateForColumn(column, self.countdown_delegate)
-        # Always the queue's order, as the database sorts it: sorting by a column would
-        # need every row of the view, and only the rows near the screen are read.
+        # Sorted by the database, not by the view (which has only the rows near the screen).
         self.setSortingEnabled(False)
-        header.setSortIndicatorShown(False)
-        header.setToolTip("Soonest due first (closed: latest first)")
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setToolTip(OWN_ORDER_TIP)
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        header.sectionClicked.connect(self._sort_by)
+
+    def _sort_by(self, column: int) -> None:
+        """Ascending, then descending, then the view's own order again (decided from the
+        sort before the click: the header has already flipped its indicator by then)."""
+        header = self.horizontalHeader()
+        before = self._sort
+        if before is None or before[0] != column:
+            self._sort = (column, Qt.SortOrder.AscendingOrder)
+        elif before[1] == Qt.SortOrder.AscendingOrder:
+            self._sort = (column, Qt.SortOrder.DescendingOrder)
+        else:
+            self._sort = None
+        if self._sort is None:
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        else:
+            header.setSortIndicator(*self._sort)
+        self.sort_changed.emit()
+
+    def sort_restored(self) -> None:
+        """The header's state was restored: its sort is the queue's."""
+        header = self.horizontalHeader()
+        section = header.sortIndicatorSection()
+        self._sort = ((section, header.sortIndicatorOrder()) if 0 <= section < len(Column)
+                      else None)
+
+    def sorting(self) -> tuple[SortKey | None, bool]:
+        """What the queue is sorted by (None: the view's own order), and whether descending."""
+        if self._sort is None:
+            return None, False
+        column, order = self._sort
+        return SORT_KEYS[Column(column)], order == Qt.SortOrder.DescendingOrder
 
     def visible_rows(self) -> tuple[int, int]:
         """The first and last rows on screen; (0, -1) when none."""
@@ -188,10 +238,9 @@ class WindowLayout:
         header = prefs.value("queue/header")
         if isinstance(header, QByteArray):
             restored = self.table.horizontalHeader()
-            restored.restoreState(header)
-            # A layout saved when the queue could be sorted by a column: the queue's order.
-            restored.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
-            restored.setSortIndicatorShown(False)
+            restored.restoreState(header)  # the columns' layout and the sort, as left
+            restored.setSortIndicatorShown(True)
+            self.table.sort_restored()
             self.table.column_share.keep_restored()
         view = prefs.value("queue/view")
         if isinstance(view, str) and view in {v.value for v in View}:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 
@@ -88,6 +89,7 @@ class MainWindow(QMainWindow):
         self.queue.read_at.connect(self.status.show_read)
         self.views.changed.connect(lambda: self.queue.schedule_refresh(0))
         self.filters.changed.connect(self.queue.schedule_refresh)
+        self.table.sort_changed.connect(lambda: self.queue.schedule_refresh(0))
         self.filters.search_done.connect(self.table.setFocus)
         self.incident_actions.users_changed.connect(self._fill_filter_choices)
         self.tasks.failed_unexpectedly.connect(self._show_error)
@@ -322,8 +324,10 @@ class MainWindow(QMainWindow):
         self.views.set_view(view)
 
     def current_filter(self) -> QueueFilter:
-        return self.filters.queue_filter(self.current_view(), self.prefs.me,
-                                         timedelta(hours=self.prefs.soon_hours))
+        sort, descending = self.table.sorting()
+        return replace(self.filters.queue_filter(self.current_view(), self.prefs.me,
+                                                 timedelta(hours=self.prefs.soon_hours)),
+                       sort=sort, descending=descending)
 
     def clear_filters(self) -> None:
         self.filters.clear()

@@ -172,7 +172,7 @@ class QueueController(QObject):
         cached = self.model.versions()
         timed = _depends_on_time(wanted) or wanted != self._shown_filter
         ordered_since = (self._ids_read_at if wanted.view not in UNORDERED_BY_TIME
-                         else None)
+                         and wanted.sort is None else None)
         generation = self._generation
 
         def read() -> _Polled:

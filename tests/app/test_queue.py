@@ -17,6 +17,7 @@ from sqlalchemy import event
 from deskapp.app.desk import Desk
 from deskapp.app.queue import QueueFilter, View
 from deskapp.core.lifecycle import ResolutionType, Status
+from deskapp.core.queue import SortKey
 from tests.app.support import Clock, at, draft
 
 NOW = "2026-12-02T12:00-05:00"
@@ -224,3 +225,24 @@ def test_the_order_moves_with_the_time_only_when_a_target_breaches(queue: Queue)
     assert desk.queue_order_moved(at("2026-12-09T09:59-05:00"), at("2026-12-09T10:01-05:00"))
     assert not desk.queue_order_moved(at("2026-12-09T10:01-05:00"),
                                       at("2026-12-09T10:02-05:00"))
+
+
+def test_a_view_sorted_by_a_column_in_the_database(queue: Queue) -> None:
+    """Titles: App down (paused), Entry filing blocked (soon), ISF transmit fails
+    (breached), Report 100% blank (today), Totals wrong (tomorrow)."""
+    assert queue.names(sort=SortKey.TITLE) == ["paused", "soon", "breached", "today",
+                                               "tomorrow"]
+    assert queue.names(sort=SortKey.TITLE, descending=True) == [
+        "tomorrow", "today", "breached", "soon", "paused"]
+    # Assignees: ana (paused, tomorrow, soon: in the order they were logged), bob
+    # (breached), cy (today).
+    assert queue.names(sort=SortKey.ASSIGNEE) == ["paused", "tomorrow", "soon", "breached",
+                                                  "today"]
+    # Response due: breached 10:00, soon 12:30, today 15:00, tomorrow Thu 09:00; the paused
+    # incident's response was met at 08:30 (its due, 09:00, still sorts it).
+    assert queue.names(sort=SortKey.RESPONSE) == ["paused", "breached", "soon", "today",
+                                                  "tomorrow"]
+    # Within a view and its filters, and with a limit.
+    assert queue.names(view=View.MY_OPEN, me="ana", sort=SortKey.KEY, descending=True) == [
+        "soon", "tomorrow", "paused"]
+    assert queue.names(sort=SortKey.KEY, limit=2) == ["breached", "paused"]
