@@ -39,6 +39,11 @@ class Band(NamedTuple):
     no_due: bool = False
 
 
+def search_words(text: str | None) -> list[str]:
+    """The words a search looks for, each on its own (no duplicates, case ignored)."""
+    return list(dict.fromkeys(word.casefold() for word in (text or "").split()))
+
+
 def next_due_bands(view: View, now: datetime) -> tuple[Band, ...]:
     """The order that answers "what needs me next": running targets, soonest due first;
     then breaches of the last week, newest first; then incidents with no running target
@@ -83,7 +88,8 @@ class QueueFilter:
     assignee: str | None = None
     me: str | None = None  # who "my open" means
     due_within: timedelta | None = None  # "breaches within ..."
-    text: str | None = None
+    text: str | None = None  # every word, in any order, somewhere in the incident
+    everywhere: bool = False  # search every incident, open or closed, whatever the view
     limit: int | None = None
     sort: SortKey | None = None  # None: the view's own order
     descending: bool = False

@@ -7,15 +7,15 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Connection, Row, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Connection, Row, Select, and_, exists, or_, select
 from sqlalchemy.orm import aliased
 
 from deskapp.core.keys import incident_key
 from deskapp.core.lifecycle import Status
-from deskapp.core.queue import QueueFilter, SortKey, View, next_due_bands
+from deskapp.core.queue import QueueFilter, SortKey, View, next_due_bands, search_words
 from deskapp.storage.errors import damaged_row
 from deskapp.storage.fast import first_column
-from deskapp.storage.models import Incident, Product, User, Vendor
+from deskapp.storage.models import Incident, IncidentEvent, Product, User, Vendor
 from deskapp.storage.timelines import CLOCK_FIELDS, CLOCKS, CachedClock
 
 
@@ -27,6 +27,8 @@ def queue_ids(connection: Connection, wanted: QueueFilter, now: datetime, *, me:
     ``waiting_versions`` the agreement versions whose clocks wait for documentation."""
     query = _filtered(wanted, now, me=me, office_zone=office_zone, number=number)
     view, limit = wanted.view, wanted.limit
+    if wanted.everywhere and wanted.text and wanted.text.strip():
+        view = View.CLOSED  # every incident, the latest changed first
     if view is View.WAITING_FOR_DOCUMENTATION:
         query = query.where(
             Incident.documentation_complete_at.is_(None),
@@ -101,6 +103,9 @@ def _filtered(wanted: QueueFilter, now: datetime, *, me: str, office_zone: ZoneI
     """The open (or, for Closed, closed) incidents a view and its filters keep, unordered."""
     query = select(Incident.id)
     view = wanted.view
+    words = search_words(wanted.text)
+    if wanted.everywhere and words:
+        return query.where(_matches_every_word(words, number))  # open and closed alike
     if view is View.CLOSED:
         query = query.where(Incident.is_open.is_(False))
     else:
@@ -137,18 +142,31 @@ def _filtered(wanted: QueueFilter, now: datetime, *, me: str, office_zone: ZoneI
         assignee = aliased(User)
         query = query.join(assignee, Incident.assignee_id == assignee.id).where(
             assignee.name == wanted.assignee)
-    if wanted.text and wanted.text.strip():
-        query = query.join(Product, Incident.product_id == Product.id)
-        words = wanted.text.strip()
-        # Literal text: a % or _ typed by the agent matches itself, not "anything".
-        matches: list[ColumnElement[bool]] = [
-            column.icontains(words, autoescape=True)
-            for column in (Incident.title, Incident.description, Incident.vendor_ref,
-                           Product.name)]
-        if number is not None:
-            matches.append(Incident.number == number)
-        query = query.where(or_(*matches))
+    if words:
+        query = query.where(_matches_every_word(words, number))
     return query
+
+
+_PRODUCT_NAME = select(Product.name).where(Product.id == Incident.product_id).scalar_subquery()
+_SEARCHED = (Incident.title, Incident.description, Incident.reporter, Incident.contact,
+             Incident.vendor_ref, _PRODUCT_NAME)
+
+
+def _matches_every_word(words: list[str], number: int | None) -> ColumnElement[bool]:
+    """Each word somewhere in the incident (its text fields, its product's name, or the text
+    of an entry of its timeline), in any order; or, for one word, the incident it names."""
+    every = []
+    for word in words:
+        # Literal text: a % or _ typed by the agent matches itself, not "anything".
+        found: list[ColumnElement[bool]] = [
+            column.icontains(word, autoescape=True) for column in _SEARCHED]
+        found.append(exists().where(
+            IncidentEvent.incident_id == Incident.id,
+            IncidentEvent.data["text"].as_string().icontains(word, autoescape=True)))
+        every.append(or_(*found))
+    if number is not None and len(words) == 1:
+        return or_(Incident.number == number, *every)
+    return and_(*every)
 
 
 def any_due_in(connection: Connection, spans: Sequence[tuple[datetime, datetime]]) -> bool:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from deskapp.app.queue import QueueFilter, View
 from deskapp.core.agreement import Agreement
@@ -41,8 +41,12 @@ class FilterBar(QWidget):
         for status in Status:
             self.status.addItem(status.value, status.value)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search title, description, product, vendor ref or key")
+        self.search.setPlaceholderText("Search: words anywhere, or a key")
+        self.search.setToolTip("Every word, in any order, in the title, description, "
+                               "reporter, contact, product, vendor reference or timeline")
         self.search.setClearButtonEnabled(True)
+        self.everywhere = QCheckBox("&All")
+        self.everywhere.setToolTip("Search every incident, open or closed, not only this view")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)  # the bar fits beside the views on a 1024-pixel screen
@@ -54,7 +58,8 @@ class FilterBar(QWidget):
             layout.addWidget(label)
             layout.addWidget(widget)
         layout.addWidget(self.search, 1)
-        self.search.setMinimumWidth(100)
+        layout.addWidget(self.everywhere)
+        self.search.setMinimumWidth(72)  # with "All" beside it, the bar fits 1024 pixels
         for combo in self.combos():
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         for combo in (self.status, self.assignee):
@@ -67,6 +72,8 @@ class FilterBar(QWidget):
         self.vendor.currentIndexChanged.connect(lambda _index: self._fill_vendor_dependent())
         self.search.textChanged.connect(lambda _text: self.changed.emit(SEARCH_DELAY_MS))
         self.search.returnPressed.connect(self.search_done.emit)
+        self.everywhere.toggled.connect(
+            lambda _on: self.changed.emit(0) if self.search.text().strip() else None)
         clear_search = QAction("Clear the search", self.search)
         clear_search.setShortcut(QKeySequence(Qt.Key.Key_Escape))
         clear_search.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -128,13 +135,14 @@ class FilterBar(QWidget):
             view=view, vendor=self.vendor.currentData(), severity=self.severity.currentData(),
             tier=self.tier.currentData(), status=Status(status) if status else None,
             assignee=self.assignee.currentData(), me=me, due_within=within,
-            text=self.search.text().strip() or None)
+            text=self.search.text().strip() or None, everywhere=self.everywhere.isChecked())
 
     def clear(self) -> None:
-        with _blocked(*self.combos(), self.search):
+        with _blocked(*self.combos(), self.search, self.everywhere):
             for combo in self.combos():
                 combo.setCurrentIndex(0)
             self.search.clear()
+            self.everywhere.setChecked(False)
         self._fill_vendor_dependent()
         self.changed.emit(0)
 

@@ -246,3 +246,20 @@ def test_a_view_sorted_by_a_column_in_the_database(queue: Queue) -> None:
     assert queue.names(view=View.MY_OPEN, me="ana", sort=SortKey.KEY, descending=True) == [
         "soon", "tomorrow", "paused"]
     assert queue.names(sort=SortKey.KEY, limit=2) == ["breached", "paused"]
+
+
+def test_every_word_in_any_order_anywhere_in_the_incident(queue: Queue) -> None:
+    desk = queue.desk
+    desk.comment(queue.keys["tomorrow"], "Customer mentions the Rotterdam warehouse",
+                 author="ana")
+    desk.update_fields(queue.keys["today"], reporter="Dana Whitfield",
+                       contact="dana@example.com", author="ana")
+    assert queue.names(text="blocked entry") == ["soon"]  # "Entry filing blocked"
+    assert queue.names(text="rotterdam") == ["tomorrow"]  # the timeline's text
+    assert queue.names(text="WHITFIELD") == ["today"]  # reporter, any case
+    assert queue.names(text="example.com dana") == ["today"]  # contact and reporter
+    assert queue.names(text="rotterdam whitfield") == []  # every word, in one incident
+    # Only the view's incidents, unless every incident is asked for.
+    assert queue.names(text="print") == []
+    assert queue.names(text="print", everywhere=True) == ["resolved"]
+    assert queue.names(text="question", everywhere=True, view=View.PAUSED) == ["closed"]

@@ -13,6 +13,7 @@ from PySide6.QtCore import QPoint, Qt
 from deskapp.app import demo
 from deskapp.app.desk import Desk
 from deskapp.app.queue import QueueFilter, SortKey, View
+from deskapp.core.lifecycle import ResolutionType
 from deskapp.ui import queue_controller
 from deskapp.ui.queue_model import FIRST_COUNTDOWN, LAST_COUNTDOWN, MARGIN, Column
 from tests.ui.conftest import Clock, log, settle
@@ -223,3 +224,20 @@ def test_a_click_on_a_column_sorts_the_queue_in_the_database(qtbot, window,
     shown(own)
     assert window.current_filter().sort is None
     assert own != sorted(own)  # the view's own order is not the titles'
+
+
+def test_a_search_finds_words_in_the_timeline_and_everywhere_when_asked(
+        qtbot, window, desk: Desk) -> None:
+    open_key = log(desk, "magaya", "3", title="Invoices print blank").incident.key
+    closed = log(desk, "magaya", "4", title="Old printer question").incident.key
+    desk.comment(open_key, "Customer uses the Rotterdam template", author="tess")
+    desk.resolve(closed, ResolutionType.ANSWER, "Told them", author="tess")
+    window.refresh()
+    settle(qtbot, window)
+    qtbot.keyClicks(window.search, "template rotterdam")
+    qtbot.waitUntil(lambda: [r.key for r in window.model.rows()] == [open_key])
+    window.search.clear()
+    qtbot.keyClicks(window.search, "print")
+    qtbot.waitUntil(lambda: [r.key for r in window.model.rows()] == [open_key])
+    window.filters.everywhere.click()  # and the resolved one too
+    qtbot.waitUntil(lambda: {r.key for r in window.model.rows()} == {open_key, closed})
