@@ -10,7 +10,6 @@ kept in the settings: PostgreSQL's own ways (~/.pgpass, a service file, PGPASSWO
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from deskapp.core.errors import InputError
@@ -37,7 +36,6 @@ KINDS = {
 }
 
 _LINE_BREAKS = str.maketrans({"\t": " ", "\n": " ", "\r": " ", "\u2028": " ", "\u2029": " "})
-_ALLOWED_IN_TEXT = frozenset("\t\n\r")
 
 
 def clean_text(name: str, value: str, kind: Kind | None = None) -> str:
@@ -49,20 +47,20 @@ def clean_text(name: str, value: str, kind: Kind | None = None) -> str:
         raise InputError(f"the {name} contains a NUL character (\\0); remove it")
     text = value.translate(_LINE_BREAKS) if not kind.lines else value
     text = text.replace("\r\n", "\n").strip()
-    for character in text:
-        if character not in _ALLOWED_IN_TEXT and _is_control(character):
-            raise InputError(f"the {name} contains a control character "
-                             f"(U+{ord(character):04X}); remove it")
+    control = _CONTROL.search(text)
+    if control is not None:
+        raise InputError(f"the {name} contains a control character "
+                         f"(U+{ord(control.group()):04X}); remove it")
     if len(text) > kind.limit:
         raise InputError(f"the {name} is {len(text):,} characters long; at most "
                          f"{kind.limit:,} are allowed")
     return text
 
 
-def _is_control(character: str) -> bool:
-    # Cc: C0 and C1 controls and DEL. Format characters (Cf, such as a zero-width joiner in
-    # a name) and private-use ones are ordinary text.
-    return unicodedata.category(character) == "Cc"
+# Unicode's control characters (category Cc: C0, DEL and C1) but tab and line breaks.
+# Format characters (Cf, such as a zero-width joiner in a name) and private-use ones are
+# ordinary text.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 HIDDEN = "***"

@@ -45,9 +45,13 @@ def test_recompute_repairs_a_damaged_cache(tmp_path: Path, workers: int, start: 
         # In ranges of 50 incidents, so two workers share three ranges.
         assert recompute.recompute_all(desk, workers=workers, chunk=50) == 120
         assert {key: desk.cached_clocks(key) for key in keys} == expected
-        # The queue order comes back too: soonest next due first.
+        # The queue order comes back too: running targets soonest due first, then the
+        # breaches newest first.
         dues = [row.next_due_at for row in desk.queue() if row.next_due_at is not None]
-        assert dues == sorted(dues) and dues
+        running = [due for due in dues if due > END]
+        breached = [due for due in dues if due <= END]
+        assert dues == sorted(running) + sorted(breached, reverse=True)
+        assert running and len(running) < len(dues)
     finally:
         desk.shutdown()
 

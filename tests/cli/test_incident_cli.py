@@ -418,19 +418,19 @@ def queue_db(capsys: pytest.CaptureFixture[str], sqlite_db: str) -> str:
 
 def test_list_views_and_filters(capsys: pytest.CaptureFixture[str], queue_db: str) -> None:
     db = queue_db
-    # Soonest due first: MAQSU's response was due Fri 13:00, Magaya's Fri 21:00 (Fri 08:00
-    # in New York), ACELYNK's critical is due 13:00 today, Catapult's receipt Mon 11:00.
-    assert listed(capsys, db) == ["INC-000001", "INC-000002", "INC-000003", "INC-000004"]
+    # What needs the agent next: the running targets, ACELYNK's critical due 13:00 today and
+    # Catapult's receipt Mon 11:00; then MAQSU's response, due Fri 13:00, and Magaya's, Fri
+    # 21:00 (Fri 08:00 in New York): fresh breaches, newest first.
+    assert listed(capsys, db) == ["INC-000003", "INC-000004", "INC-000002", "INC-000001"]
     assert listed(capsys, db, "--view", "closed") == ["INC-000005"]
-    assert listed(capsys, db, "--view", "breached") == ["INC-000001", "INC-000002"]
+    assert listed(capsys, db, "--view", "breached") == ["INC-000002", "INC-000001"]
     assert listed(capsys, db, "--view", "breaching soon") == ["INC-000003"]
     assert listed(capsys, db, "--view", "breaching-soon", "--within", "30m") == []
-    assert listed(capsys, db, "--view", "due today") == [
-        "INC-000001", "INC-000002", "INC-000003"]
+    assert listed(capsys, db, "--view", "due today") == ["INC-000003"]  # Friday's are not
     assert listed(capsys, db, "--view", "paused") == ["INC-000004"]
     assert listed(capsys, db, "--view", "my open", "--as", "bob") == ["INC-000002"]
-    assert listed(capsys, db, "--within", "1h30m") == ["INC-000001", "INC-000002",
-                                                       "INC-000003"]
+    assert listed(capsys, db, "--within", "1h30m") == ["INC-000003", "INC-000002",
+                                                       "INC-000001"]
     assert listed(capsys, db, "--vendor", "maqsu") == ["INC-000001"]
     assert listed(capsys, db, "--severity", "2") == ["INC-000002"]
     assert listed(capsys, db, "--tier", "1") == ["INC-000004"]
@@ -438,10 +438,10 @@ def test_list_views_and_filters(capsys: pytest.CaptureFixture[str], queue_db: st
     assert listed(capsys, db, "--assignee", "ana") == ["INC-000001"]
     assert listed(capsys, db, "--text", "payroll") == ["INC-000001"]
     assert listed(capsys, db, "--text", "INC-000003") == ["INC-000003"]
-    assert listed(capsys, db, "--limit", "2") == ["INC-000001", "INC-000002"]
+    assert listed(capsys, db, "--limit", "2") == ["INC-000003", "INC-000004"]
 
     rows = json.loads(ok(capsys, db, "incident", "list", "--json", "--now", NOW))
-    acelynk = rows[2]
+    acelynk = rows[0]
     assert acelynk["next_due"] == "2026-12-20T13:00:00+08:00"
     assert acelynk["left_seconds"] == 3600
     assert acelynk["targets"] == [{"metric": "response", "state": "running",
@@ -452,11 +452,11 @@ def test_list_views_and_filters(capsys: pytest.CaptureFixture[str], queue_db: st
     assert table[0].split() == ["KEY", "VENDOR", "PRODUCT", "SEV", "TIER", "STATUS",
                                 "ASSIGNEE", "NEXT", "DUE", "(Asia/Singapore)", "LEFT",
                                 "TITLE"]
-    first = table[2]
-    assert first.startswith("INC-000001  maqsu")
-    assert "2026-12-18 13:00" in first and "Payroll run stops at 60 % for every emp…" in first
-    assert first.split()[10] == "-9h"  # business hours since Fri 13:00
-    assert "2026-12-20 13:00" in table[4] and table[4].split()[8:10] == ["13:00", "1h"]
+    maqsu = table[5]  # the last: the oldest of the fresh breaches
+    assert maqsu.startswith("INC-000001  maqsu")
+    assert "2026-12-18 13:00" in maqsu and "Payroll run stops at 60 % for every emp…" in maqsu
+    assert maqsu.split()[10] == "-9h"  # business hours since Fri 13:00
+    assert "2026-12-20 13:00" in table[2] and table[2].split()[8:10] == ["13:00", "1h"]
     assert ok(capsys, db, "incident", "list", "--view", "closed", "--vendor", "acelynk",
               "--now", NOW) == "no incidents\n"
 
