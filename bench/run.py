@@ -1,5 +1,5 @@
 """Run every benchmark: the business calendar, the batch SLA command, the incident store
-(SQLite and PostgreSQL), then the window.
+(SQLite and PostgreSQL), the window, then start-up (the command line and the window).
 
 Each runs even if an earlier one fails; exits non-zero if any returned non-zero
 (calendar answers that disagree with businesstimedelta, a batch command that is
@@ -23,6 +23,7 @@ if str(HERE) not in sys.path:  # also when run as ``python -m`` or from elsewher
 
 import batch_bench  # noqa: E402
 import calendar_bench  # noqa: E402
+import startup_bench  # noqa: E402
 import store_bench  # noqa: E402
 import ui_bench  # noqa: E402
 
@@ -30,7 +31,8 @@ import ui_bench  # noqa: E402
 def main() -> int:
     failed: list[str] = []
     for name, bench in (("calendar", calendar_bench), ("batch", batch_bench),
-                        ("store", store_bench), ("window", ui_bench)):
+                        ("store", store_bench), ("window", ui_bench),
+                        ("start-up", startup_bench)):
         print(f"===== {name} benchmark =====", flush=True)
         code = bench.main([]) if bench in (ui_bench, store_bench) else bench.main()
         if code != 0:
