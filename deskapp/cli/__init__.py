@@ -26,20 +26,29 @@ class Parser(argparse.ArgumentParser):
         raise CommandLineError(f"{message} (see '{self.prog} --help')")
 
 
-# Each command's module, imported only when that command runs (or for --help): the SLA
-# commands are scripted over large batches and need neither SQLAlchemy nor Qt.
+# Each command's module, imported only when that command runs (or is asked for its help):
+# the SLA commands are scripted over large batches and need neither SQLAlchemy nor Qt, and
+# `deskapp --help` lists the commands by their summaries alone.
 COMMANDS = {
     "sla": "deskapp.cli.sla",
     "policy": "deskapp.cli.policy",
     "incident": "deskapp.cli.incident",
     "demo": "deskapp.cli.demo",
 }
+SUMMARIES = {
+    "sla": "due times and business time left for a target",
+    "policy": "the vendor agreements deskapp knows",
+    "incident": "log, list, show and work incidents",
+    "demo": "fill an empty database with demo incidents",
+}
 GLOBAL_OPTIONS_WITH_VALUES = {"--db"}
 # How Python keeps the bytes of an argument the terminal's encoding cannot read.
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
 
-def build_parser(only: str | None = None) -> Parser:
+def build_parser(only: str | None = None, *, summaries_only: bool = False) -> Parser:
+    """The command line's parser: every command's, or ``only`` one's; ``summaries_only``
+    lists the commands without importing them (for ``deskapp --help`` and the window)."""
     parser = Parser(prog="deskapp", description=__doc__)
     parser.add_argument("--demo", action="store_true", help="open a throwaway demo database")
     parser.add_argument("--db", metavar="URL",
@@ -47,7 +56,9 @@ def build_parser(only: str | None = None) -> Parser:
                              "$DESKAPP_DB, else the user's own database file)")
     commands = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
     for name, module in COMMANDS.items():
-        if only is None or name == only:
+        if summaries_only:
+            commands.add_parser(name, help=SUMMARIES[name])
+        elif only is None or name == only:
             importlib.import_module(module).register(commands)
     return parser
 
@@ -122,7 +133,8 @@ def _tell_warnings_once() -> None:
 def _run(args_list: list[str]) -> int:
     try:
         _check_arguments(args_list)
-        args = build_parser(_command_named(args_list)).parse_args(args_list)
+        named = _command_named(args_list)
+        args = build_parser(named, summaries_only=named is None).parse_args(args_list)
         if args.command is None:
             from deskapp.ui.main import run_window
 

@@ -9,6 +9,7 @@ from typing import Any
 from deskapp.app import demo
 from deskapp.app.instants import parse_instant
 from deskapp.app.summary import summarize
+from deskapp.cli import SUMMARIES
 from deskapp.cli.arguments import DB_HELP
 from deskapp.cli.incident import open_desk
 from deskapp.core.errors import InputError
@@ -21,7 +22,7 @@ data. The database must hold no incidents yet."""
 
 
 def register(commands: Any) -> None:
-    parser = commands.add_parser("demo", help="fill an empty database with demo incidents",
+    parser = commands.add_parser("demo", help=SUMMARIES["demo"],
                                  description=DESCRIPTION)
     parser.add_argument("--incidents", metavar="N", type=int, default=1000,
                         help="how many incidents (default: 1000)")

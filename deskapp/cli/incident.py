@@ -28,7 +28,7 @@ from deskapp.app.desk import Desk, default_author
 from deskapp.app.locations import database_url
 from deskapp.app.queue import QueueFilter, View
 from deskapp.app.views import IncidentDraft
-from deskapp.cli import update
+from deskapp.cli import SUMMARIES, update
 from deskapp.cli.arguments import (
     agreement_of,
     db_option,
@@ -66,7 +66,7 @@ def open_desk(args: argparse.Namespace) -> Iterator[Desk]:
 
 def register(commands: Any) -> None:
     incident = commands.add_parser(
-        "incident", help="log, list, show and work incidents",
+        "incident", help=SUMMARIES["incident"],
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     actions = incident.add_subparsers(dest="action", metavar="ACTION", required=True)
 
@@ -93,7 +93,7 @@ def register(commands: Any) -> None:
     write_options(add, versioned=False)
     add.set_defaults(handler=run_add)
 
-    listing = actions.add_parser("list", help="the queue, soonest due first")
+    listing = actions.add_parser("list", help="the queue, what needs you next first")
     listing.add_argument("--view", metavar="V", default="all open",
                          help=f"{', '.join(v.value for v in View)} (default: all open)")
     listing.add_argument("--vendor", metavar="V")

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from deskapp.app.sla import agreement_for, shipped_agreements, shipped_folder
+from deskapp.cli import SUMMARIES
 from deskapp.cli.printable import shown
 from deskapp.core.agreement import Agreement
 from deskapp.core.errors import InputError
@@ -14,7 +15,7 @@ from deskapp.core.wording import plural
 
 
 def register(commands: Any) -> None:
-    policy = commands.add_parser("policy", help="the vendor agreements deskapp knows")
+    policy = commands.add_parser("policy", help=SUMMARIES["policy"])
     actions = policy.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="one line per agreement")
     listing.set_defaults(handler=run_list)

@@ -12,6 +12,7 @@ from typing import Any
 
 from deskapp.app.instants import parse_instant
 from deskapp.app.sla import DueQuery, SlaService
+from deskapp.cli import SUMMARIES
 from deskapp.core.errors import InputError
 from deskapp.core.explain import calendar_line, explain_due, target_line
 from deskapp.core.sla import DueTime
@@ -21,7 +22,7 @@ BATCH_COLUMNS = ["vendor", "severity", "metric", "start", "site_tz", "site_count
 
 
 def register(commands: Any) -> None:
-    sla = commands.add_parser("sla", help="due times and business time left for a target")
+    sla = commands.add_parser("sla", help=SUMMARIES["sla"])
     actions = sla.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     due = actions.add_parser("due", help="print the due instant of a target")
