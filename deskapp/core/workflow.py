@@ -349,6 +349,8 @@ class SetStatus(Change):
 
     status: Status
     note: str = ""
+    # No one window action: which moves it allows is the lifecycle's (``check_move``);
+    # pausing, the window's action among them, is ``Action.PAUSE``'s refusal.
     action = Action.EDIT
 
     def apply(self, incident: Editable, context: Context) -> list[Step]:
