@@ -18,7 +18,7 @@ from deskapp.app import agreements, incidents
 from deskapp.app import queue as queue_cases
 from deskapp.app.incidents import Changed, ConflictError
 from deskapp.app.people import acting, default_author
-from deskapp.app.queue import QueueFilter
+from deskapp.app.queue import QueueFilter, View
 from deskapp.app.sla import SlaService
 from deskapp.app.views import IncidentDraft, IncidentView, QueueRow
 from deskapp.core.agreement import Agreement
@@ -206,6 +206,10 @@ class Desk:
                   ) -> list[int]:
         """The ids of a view's incidents in queue order, sorted by the database."""
         return queue_cases.queue_ids(self, wanted, now)
+
+    def waiting_for_documents(self) -> int:
+        """How many open incidents wait for their documentation (nothing counts down)."""
+        return len(queue_cases.queue_ids(self, QueueFilter(View.WAITING_FOR_DOCUMENTATION)))
 
     def queue_order_moved(self, since: datetime, now: datetime) -> bool:
         """Whether the queue's order changed with the time alone between two instants."""

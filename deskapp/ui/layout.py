@@ -54,7 +54,9 @@ LEGEND = (
 
 
 class ViewsPanel(QWidget):
-    """The queue's views (Ctrl+1 to Ctrl+7) above the countdowns' legend."""
+    """The queue's views (Ctrl+1 to Ctrl+9) above the countdowns' legend; the incidents
+    waiting for their documents are counted beside their view, as nothing counts down for
+    them."""
 
     changed = Signal()
 
@@ -83,6 +85,14 @@ class ViewsPanel(QWidget):
     def current_view(self) -> View:
         item = self.views.currentItem()
         return View(item.data(Qt.ItemDataRole.UserRole)) if item else View.ALL_OPEN
+
+    def set_count(self, view: View, count: int) -> None:
+        """Show ``count`` beside ``view``'s name (nothing when none)."""
+        for row in range(self.views.count()):
+            item = self.views.item(row)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == view.value:
+                name = dict(VIEWS)[view]
+                item.setText(f"{name} ({count})" if count else name)
 
     def set_view(self, view: View) -> None:
         for row in range(self.views.count()):

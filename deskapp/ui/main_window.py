@@ -86,6 +86,8 @@ class MainWindow(QMainWindow):
         self.alerting.open_incident.connect(
             lambda alert: self.shown.load(alert.key, incident_id=alert.incident_id))
         self.queue.counted.connect(self.status.show_count)
+        self.queue.waiting_counted.connect(
+            partial(self.views.set_count, View.WAITING_FOR_DOCUMENTATION))
         self.queue.read_at.connect(self.status.show_read)
         self.views.changed.connect(lambda: self.queue.schedule_refresh(0))
         self.filters.changed.connect(self.queue.schedule_refresh)

@@ -42,6 +42,7 @@ class _Polled:
     ids: list[int] | None
     rows: dict[int, QueueRow]
     alerts: list[Alert]
+    waiting: int | None  # incidents waiting for their documentation, when counted again
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class QueueController(QObject):
 
     alerted = Signal(object)
     counted = Signal(int)
+    waiting_counted = Signal(int)  # incidents waiting for their documentation
     read_at = Signal(object)
 
     def __init__(self, station: Workstation, model: QueueModel, table: QueueTable,
@@ -80,6 +82,7 @@ class QueueController(QObject):
         self.changes = ChangeTracker()
         self._shown_filter: QueueFilter | None = None  # what the model's ids were read for
         self._ids_read_at: datetime | None = None  # the "now" they were read for
+        self._waiting_counted = False
         self._generation = 0
         self._reads = 0  # queue reads and polls under way
         self._poll_again = False  # a poll came while a read was under way
@@ -102,6 +105,7 @@ class QueueController(QObject):
         """A desk was opened: forget the last one's queue and follow this one's."""
         self.changes = ChangeTracker()
         self._shown_filter = None
+        self._waiting_counted = False
         self.refresh()
         for timer in (self.tick_timer, self.age_timer, self.poll_timer):
             timer.start()
@@ -171,6 +175,7 @@ class QueueController(QObject):
         known = dict(self.changes.known)
         cached = self.model.versions()
         timed = _depends_on_time(wanted) or wanted != self._shown_filter
+        counted_once = self._waiting_counted
         ordered_since = (self._ids_read_at if wanted.view not in UNORDERED_BY_TIME
                          and wanted.sort is None else None)
         generation = self._generation
@@ -183,13 +188,18 @@ class QueueController(QObject):
             ids = desk.queue_ids(wanted, now) if fresh or timed or moved else None
             stale = [i for i, version in fresh.items() if cached.get(i, version) != version]
             rows = desk.queue_rows(stale) if stale else {}
+            # Only a write changes how many wait for their documents.
+            waiting = desk.waiting_for_documents() if fresh or not counted_once else None
             alerts = (due_alerts(desk, alert_since, now, warn_seconds, documents_after)
                       if alert_since is not None else [])
-            return _Polled(pairs, ids, rows, alerts)
+            return _Polled(pairs, ids, rows, alerts, waiting)
 
         def done(polled: _Polled) -> None:
             self._read_done()
             self.changes.seen(polled.pairs)
+            if polled.waiting is not None:
+                self._waiting_counted = True
+                self.waiting_counted.emit(polled.waiting)
             if polled.ids is not None and generation == self._generation:
                 self._ids_read_at = now
                 self._show_ids(wanted, polled.ids, polled.rows)

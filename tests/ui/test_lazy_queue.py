@@ -241,3 +241,16 @@ def test_a_search_finds_words_in_the_timeline_and_everywhere_when_asked(
     qtbot.waitUntil(lambda: [r.key for r in window.model.rows()] == [open_key])
     window.filters.everywhere.click()  # and the resolved one too
     qtbot.waitUntil(lambda: {r.key for r in window.model.rows()} == {open_key, closed})
+
+
+def test_incidents_waiting_for_their_documents_are_counted_beside_their_view(
+        qtbot, window, desk: Desk) -> None:
+    item = window.views.views.findItems("Waiting for documents", Qt.MatchFlag.MatchStartsWith)[0]
+    key = log(desk, "catapult", "1").incident.key  # nothing counts down until the documents
+    window.poll()
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: item.text() == "Waiting for documents (1)")
+    desk.documentation_complete(key, author="tess")
+    window.poll()
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: item.text() == "Waiting for documents")
