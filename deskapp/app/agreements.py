@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from deskapp.app.sla import shipped_agreements
 from deskapp.core.agreement import Agreement
 from deskapp.core.agreement_file import parse_agreement
+from deskapp.core.workflow import waits_for_documentation
 from deskapp.storage import catalog
 
 if TYPE_CHECKING:
@@ -54,6 +55,12 @@ def shipped_are_stored(session: Session) -> bool:
     stored = catalog.current_digests(session)
     return all(stored.get(agreement.vendor) == catalog.source_digest(agreement.source)
                for agreement in shipped_agreements().values())
+
+
+def waiting_versions(session: Session, parsed: ParsedAgreements) -> list[int]:
+    """The stored agreement versions whose clocks wait for the documentation."""
+    return [version for version, source in catalog.agreement_versions(session)
+            if waits_for_documentation(parsed.get(session, version, source))]
 
 
 def current(session: Session, parsed: ParsedAgreements) -> dict[str, Agreement]:

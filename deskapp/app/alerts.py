@@ -20,14 +20,13 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from deskapp.app import agreements
 from deskapp.app.views import incident_key
 from deskapp.core.agreement import Agreement, Target, Unit
 from deskapp.core.calendar import Calendar, format_duration
 from deskapp.core.errors import InputError
 from deskapp.core.sla import documents_reminder_at, target_calendar, time_left
-from deskapp.core.workflow import waits_for_documentation
 from deskapp.storage import alerts as queries
-from deskapp.storage import catalog
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -113,8 +112,7 @@ def due_alerts(desk: Desk, since: datetime, now: datetime, warn_seconds: float =
 def _documents_reminders(desk: Desk, session: Session, since: datetime, now: datetime,
                          after: float) -> list[Alert]:
     """Reminders, due in ``(since, now]``, of open incidents still waiting for documents."""
-    versions = [version for version, source in catalog.agreement_versions(session)
-                if waits_for_documentation(desk.parsed.get(session, version, source))]
+    versions = agreements.waiting_versions(session, desk.parsed)
     found = []
     for waiting in queries.waiting_for_documents(session, versions):
         agreement = desk.parsed.get(session, waiting.agreement_version_id)

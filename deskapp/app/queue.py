@@ -6,14 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from deskapp.app import agreements
 from deskapp.app.people import default_author
 from deskapp.app.views import QueueRow, incident_key
 from deskapp.core.errors import InputError
 from deskapp.core.keys import parse_key
 from deskapp.core.lifecycle import Status
 from deskapp.core.queue import QueueFilter, SortKey, View, order_moves
-from deskapp.core.workflow import waits_for_documentation
-from deskapp.storage import catalog
 from deskapp.storage import queue as queries
 from deskapp.storage.timelines import CachedClock, clock_from_cache
 
@@ -46,8 +45,7 @@ def queue_ids(desk: Desk, wanted: QueueFilter | None = None, now: datetime | Non
     with desk.reading() as session:
         waiting: list[int] = []
         if wanted.view is View.WAITING_FOR_DOCUMENTATION:
-            waiting = [version for version, source in catalog.agreement_versions(session)
-                       if waits_for_documentation(desk.parsed.get(session, version, source))]
+            waiting = agreements.waiting_versions(session, desk.parsed)
         return queries.queue_ids(session.connection(), wanted, now or desk.clock(),
                                  me=wanted.me or default_author(),
                                  office_zone=desk.sla.office_zone, number=number,

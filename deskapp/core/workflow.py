@@ -328,14 +328,13 @@ class ChangeTier(Change):
                 raise InputError(reason)
             if new == current:
                 raise InputError(f"{key} is already at tier {new}")
-            up = current not in order or order.index(new) > order.index(current)
-            if self.direction is Direction.DOWN and up:
-                raise InputError(f"tier {new} is above {key}'s tier {current}; "
-                                 "leave out --lower to escalate")
-            if self.direction is Direction.UP and not up:
-                raise InputError(f"tier {new} is below {key}'s tier {current}; "
-                                 "add --lower to lower it")
         up = current not in order or order.index(new) > order.index(current)
+        if self.tier is not None and self.direction is Direction.DOWN and up:
+            raise InputError(f"tier {new} is above {key}'s tier {current}; "
+                             "leave out --lower to escalate")
+        if self.tier is not None and self.direction is Direction.UP and not up:
+            raise InputError(f"tier {new} is below {key}'s tier {current}; "
+                             "add --lower to lower it")
         incident.tier = new
         return [(EventKind.TIER_CHANGED, {"tier": new, "from": current,
                                           "direction": (Direction.UP if up

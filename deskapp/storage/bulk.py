@@ -14,16 +14,13 @@ from sqlalchemy import Connection, Table, func, insert, select
 from deskapp.storage.models import (
     AgreementVersion,
     Incident,
-    IncidentEvent,
     Product,
-    TargetClock,
     User,
     Vendor,
 )
+from deskapp.storage.records import INCIDENTS
+from deskapp.storage.timelines import CLOCKS, EVENTS
 
-_INCIDENTS = cast(Table, Incident.__table__)
-_EVENTS = cast(Table, IncidentEvent.__table__)
-_CLOCKS = cast(Table, TargetClock.__table__)
 _USERS = cast(Table, User.__table__)
 
 
@@ -69,17 +66,17 @@ def add_agents(connection: Connection, names: Iterable[str]) -> dict[str, int]:
 def insert_incidents(connection: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert incident rows (every column but the id); their new ids, in the same order."""
     return list(connection.execute(
-        insert(_INCIDENTS).returning(_INCIDENTS.c.id, sort_by_parameter_order=True),
+        insert(INCIDENTS).returning(INCIDENTS.c.id, sort_by_parameter_order=True),
         rows).scalars())
 
 
 def insert_events(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Insert timeline rows (incident_id, seq, kind, at, recorded_at, author, data)."""
     if rows:
-        connection.execute(insert(_EVENTS), rows)
+        connection.execute(insert(EVENTS), rows)
 
 
 def insert_clocks(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Insert cached clock rows (incident_id, metric and the clock's fields)."""
     if rows:
-        connection.execute(insert(_CLOCKS), rows)
+        connection.execute(insert(CLOCKS), rows)

@@ -25,18 +25,14 @@ def queue_ids(connection: Connection, wanted: QueueFilter, now: datetime, *, me:
     """The ids of a view's incidents in queue order, sorted by the database; ``me`` is who
     "my open" means, ``number`` the incident number the search text names, if any, and
     ``waiting_versions`` the agreement versions whose clocks wait for documentation."""
-    query = _filtered(wanted, now, me=me, office_zone=office_zone, number=number)
+    query = _filtered(wanted, now, me=me, office_zone=office_zone, number=number,
+                      waiting_versions=waiting_versions)
     view, limit = wanted.view, wanted.limit
-    if wanted.everywhere and wanted.text and wanted.text.strip():
-        view = View.CLOSED  # every incident, the latest changed first
-    if view is View.WAITING_FOR_DOCUMENTATION:
-        query = query.where(
-            Incident.documentation_complete_at.is_(None),
-            Incident.agreement_version_id.in_(list(waiting_versions)))
+    everywhere = wanted.everywhere and bool(search_words(wanted.text))
     if wanted.sort is not None:
         return first_column(connection, _sorted(query, wanted.sort, wanted.descending)
                             .limit(limit))
-    if view is View.CLOSED:
+    if view is View.CLOSED or everywhere:  # the latest changed first
         return first_column(connection, query.order_by(
             Incident.updated_at.desc(), Incident.number.desc()).limit(limit))
     if view is View.WAITING_FOR_DOCUMENTATION:  # waited longest first
@@ -99,7 +95,7 @@ _ON_INCIDENT: dict[SortKey, Any] = {
 
 
 def _filtered(wanted: QueueFilter, now: datetime, *, me: str, office_zone: ZoneInfo,
-              number: int | None) -> Select[Any]:
+              number: int | None, waiting_versions: Sequence[int]) -> Select[Any]:
     """The open (or, for Closed, closed) incidents a view and its filters keep, unordered."""
     query = select(Incident.id)
     view = wanted.view
@@ -118,6 +114,9 @@ def _filtered(wanted: QueueFilter, now: datetime, *, me: str, office_zone: ZoneI
                             Incident.next_due_at <= now + window)
     elif view is View.PAUSED:
         query = query.where(Incident.status == Status.WAITING_ON_CUSTOMER.value)
+    elif view is View.WAITING_FOR_DOCUMENTATION:
+        query = query.where(Incident.documentation_complete_at.is_(None),
+                            Incident.agreement_version_id.in_(list(waiting_versions)))
     elif view is View.DUE_TODAY:
         # Due on the office's today, breached this morning included; older breaches are
         # not today's work.

@@ -31,12 +31,12 @@ from deskapp.core.clocks import ClockState, TargetClock
 from deskapp.core.keys import incident_key
 from deskapp.core.lifecycle import Event, EventKind
 from deskapp.storage.errors import ROW_ERRORS, StorageError, damaged_row
-from deskapp.storage.models import Incident, IncidentEvent
+from deskapp.storage.models import IncidentEvent
 from deskapp.storage.models import TargetClock as ClockRow
+from deskapp.storage.records import INCIDENTS
 
 EVENTS = cast(Table, IncidentEvent.__table__)
 CLOCKS = cast(Table, ClockRow.__table__)
-INCIDENTS = cast(Table, Incident.__table__)
 
 
 class CachedClock(NamedTuple):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from deskapp.app.views import IncidentView
@@ -47,18 +47,11 @@ def changed_details(values: Mapping[str, str], incident: IncidentView) -> dict[s
             if name in values and values[name].strip() != before[name].strip()}
 
 
-def known_person(name: str, people: Iterable[str]) -> str:
-    """``name`` as the desk already spells it (``Ana`` is ``ana``), else as typed."""
-    typed = name.strip()
-    return next((person for person in people if person.casefold() == typed.casefold()),
-                typed)
-
-
 def new_person_question(values: Mapping[str, str], asked: Asked) -> tuple[str, str] | None:
     """Asked before assigning to a name the desk does not know yet."""
     name = values.get("assignee", "").strip()
-    people = [*asked.users, asked.me]
-    if not name or known_person(name, people) in people:
+    known = {person.casefold() for person in (*asked.users, asked.me)}  # "Ana" is ana
+    if not name or name.casefold() in known:
         return None
     return (f"Add {name} as a new person? Nobody of that name is known on this desk yet.",
             f"&Yes, add {name}")

@@ -41,7 +41,6 @@ from deskapp.ui.action_dialogs import ActionDialog, FieldKind, FieldSpec
 from deskapp.ui.details import (
     changed_details,
     details_fields,
-    known_person,
     new_person_question,
 )
 from deskapp.ui.infobar import InfoBar
@@ -121,7 +120,7 @@ def _due(asked: Asked) -> list[FieldSpec]:
 SPECS = [
     ActionSpec(Action.ASSIGN, "assign", "&Assign…", "Ctrl+Shift+A",
                "Assign the incident to someone", "Assign", "assigned",
-               lambda v, a: Assign(known_person(v["assignee"], a.users)), _assignee),
+               lambda v, _a: Assign(v["assignee"]), _assignee),  # the desk matches the case
     ActionSpec(Action.SEVERITY, "severity", "Change &severity…", "Ctrl+Shift+S",
                "Change the severity (a reason is required)", "Change severity",
                "severity changed",
