@@ -9,6 +9,7 @@ from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 
 from deskapp.storage.engine import database_url, open_engine
+from deskapp.storage.migrate import is_modelled
 from deskapp.storage.models import Base, UTCDateTime
 
 config = context.config
@@ -29,6 +30,7 @@ def run_on(connection: Connection) -> None:
         render_as_batch=True,  # SQLite alters tables by copying them
         compare_type=True,
         render_item=render_item,
+        include_name=is_modelled,
     )
     with context.begin_transaction():
         context.run_migrations()

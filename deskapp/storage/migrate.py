@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import sqlite3
+from collections.abc import Mapping
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +26,7 @@ from deskapp.paths import migrations_dir
 from deskapp.storage.engine import is_sqlite, sqlite_path
 from deskapp.storage.errors import Problem, StorageError, describe, storage_errors, translate
 from deskapp.storage.locks import MIGRATION_LOCK
+from deskapp.storage.search import is_index_table
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -35,6 +37,14 @@ VERSION_TABLE = "alembic_version"
 # A table every deskapp schema has: an unknown revision beside it means a newer deskapp.
 DESKAPP_TABLE = "incidents"
 # Any constant will do: it makes two deskapps starting at once migrate one after the other.
+
+
+
+def is_modelled(name: str | None, kind: str, parents: Mapping[str, str | None]) -> bool:
+    """Whether a schema object belongs to the models, for Alembic's comparisons: the search
+    index is kept by the database's triggers (see ``storage/search.py``), not the models."""
+    return not is_index_table(name if kind == "table" else parents.get("table_name"))
+
 
 _REVISION = re.compile(r"""^revision\s*(?::[^=\n]*)?=\s*["']([^"']+)["']""", re.MULTILINE)
 _DOWN = re.compile(r"""^down_revision\s*(?::[^=\n]*)?=\s*(?:["']([^"']+)["']|None)""",

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Connection, Row, Select, and_, exists, or_, select
+from sqlalchemy import Connection, Row, Select, and_, select
 from sqlalchemy.orm import aliased
 
 from deskapp.core.keys import incident_key
@@ -15,7 +15,8 @@ from deskapp.core.lifecycle import Status
 from deskapp.core.queue import QueueFilter, SortKey, View, next_due_bands, search_words
 from deskapp.storage.errors import damaged_row
 from deskapp.storage.fast import first_column
-from deskapp.storage.models import Incident, IncidentEvent, Product, User, Vendor
+from deskapp.storage.models import Incident, Product, User, Vendor
+from deskapp.storage.search import matches_every_word
 from deskapp.storage.timelines import CLOCK_FIELDS, CLOCKS, CachedClock
 
 
@@ -26,7 +27,7 @@ def queue_ids(connection: Connection, wanted: QueueFilter, now: datetime, *, me:
     "my open" means, ``number`` the incident number the search text names, if any, and
     ``waiting_versions`` the agreement versions whose clocks wait for documentation."""
     query = _filtered(wanted, now, me=me, office_zone=office_zone, number=number,
-                      waiting_versions=waiting_versions)
+                      waiting_versions=waiting_versions, dialect=connection.dialect.name)
     view, limit = wanted.view, wanted.limit
     everywhere = wanted.everywhere and bool(search_words(wanted.text))
     if wanted.sort is not None:
@@ -95,13 +96,14 @@ _ON_INCIDENT: dict[SortKey, Any] = {
 
 
 def _filtered(wanted: QueueFilter, now: datetime, *, me: str, office_zone: ZoneInfo,
-              number: int | None, waiting_versions: Sequence[int]) -> Select[Any]:
+              number: int | None, waiting_versions: Sequence[int], dialect: str
+              ) -> Select[Any]:
     """The open (or, for Closed, closed) incidents a view and its filters keep, unordered."""
     query = select(Incident.id)
     view = wanted.view
     words = search_words(wanted.text)
     if wanted.everywhere and words:
-        return query.where(_matches_every_word(words, number))  # open and closed alike
+        return query.where(matches_every_word(words, number, dialect))  # open and closed alike
     if view is View.CLOSED:
         query = query.where(Incident.is_open.is_(False))
     else:
@@ -142,30 +144,8 @@ def _filtered(wanted: QueueFilter, now: datetime, *, me: str, office_zone: ZoneI
         query = query.join(assignee, Incident.assignee_id == assignee.id).where(
             assignee.name == wanted.assignee)
     if words:
-        query = query.where(_matches_every_word(words, number))
+        query = query.where(matches_every_word(words, number, dialect))
     return query
-
-
-_PRODUCT_NAME = select(Product.name).where(Product.id == Incident.product_id).scalar_subquery()
-_SEARCHED = (Incident.title, Incident.description, Incident.reporter, Incident.contact,
-             Incident.vendor_ref, _PRODUCT_NAME)
-
-
-def _matches_every_word(words: list[str], number: int | None) -> ColumnElement[bool]:
-    """Each word somewhere in the incident (its text fields, its product's name, or the text
-    of an entry of its timeline), in any order; or, for one word, the incident it names."""
-    every = []
-    for word in words:
-        # Literal text: a % or _ typed by the agent matches itself, not "anything".
-        found: list[ColumnElement[bool]] = [
-            column.icontains(word, autoescape=True) for column in _SEARCHED]
-        found.append(exists().where(
-            IncidentEvent.incident_id == Incident.id,
-            IncidentEvent.data["text"].as_string().icontains(word, autoescape=True)))
-        every.append(or_(*found))
-    if number is not None and len(words) == 1:
-        return or_(Incident.number == number, *every)
-    return and_(*every)
 
 
 def any_due_in(connection: Connection, spans: Sequence[tuple[datetime, datetime]]) -> bool:

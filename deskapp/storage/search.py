@@ -1,0 +1,91 @@
+"""The full-text search of incidents: each typed word found through the database's index of
+an incident's words (db/versions/0004: SQLite FTS5, PostgreSQL ``tsvector``), every word in
+any order.
+
+A word of punctuation only ("%") has no indexed word: it is looked for as literal text in
+the incident's fields and timeline, which reads every row (such searches are rare)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    column,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
+
+from deskapp.core.queue import search_tokens
+from deskapp.storage.models import Incident, IncidentEvent, Product
+
+# The index's tables are the database's own (kept by triggers, not by the models): schema
+# comparisons leave them out. SQLite's FTS5 keeps its data in shadow tables named after it.
+INDEX_TABLE = "incident_words"
+
+_SQLITE_INDEX = table(INDEX_TABLE, column("rowid", Integer))
+_POSTGRESQL_INDEX = table(INDEX_TABLE, column("incident_id", Integer), column("words"))
+
+
+def is_index_table(name: str | None) -> bool:
+    """Whether ``name`` is the search index's or one of its shadow tables."""
+    return name is not None and (name == INDEX_TABLE or name.startswith(INDEX_TABLE + "_"))
+
+
+def fts5_query(words: list[str]) -> str:
+    """An FTS5 query for incidents holding every word: each word's indexed words as a
+    phrase, the last one a prefix (``"ace 77"*``). Tokens hold no quote (see
+    ``search_tokens``), so they need no escaping."""
+    return " AND ".join('"' + " ".join(search_tokens(word)) + '"*' for word in words)
+
+
+def tsquery(words: list[str]) -> str:
+    """The same query in PostgreSQL's ``to_tsquery`` syntax: ``'ace' <-> '77':*``."""
+    phrases = []
+    for word in words:
+        quoted = [f"'{token}'" for token in search_tokens(word)]
+        quoted[-1] += ":*"
+        phrases.append("(" + " <-> ".join(quoted) + ")")
+    return " & ".join(phrases)
+
+
+def matches_every_word(words: list[str], number: int | None, dialect: str
+                       ) -> ColumnElement[bool]:
+    """Each word somewhere in the incident (a text field, its product's name, or the text
+    of an entry of its timeline), in any order; or, for one word, the incident it names."""
+    indexed = [word for word in words if search_tokens(word)]
+    every: list[ColumnElement[bool]] = [_literally(word) for word in words
+                                        if word not in indexed]
+    if indexed:
+        every.append(Incident.id.in_(_index_lookup(indexed, dialect)))
+    if number is not None and len(words) == 1:
+        return or_(Incident.number == number, *every)
+    return and_(*every)
+
+
+def _index_lookup(words: list[str], dialect: str) -> Select[tuple[int]]:
+    if dialect == "sqlite":
+        return select(_SQLITE_INDEX.c.rowid).where(
+            literal_column(INDEX_TABLE).op("MATCH")(fts5_query(words)))
+    return select(_POSTGRESQL_INDEX.c.incident_id).where(
+        _POSTGRESQL_INDEX.c.words.op("@@")(func.to_tsquery("simple", tsquery(words))))
+
+
+_PRODUCT_NAME = select(Product.name).where(Product.id == Incident.product_id).scalar_subquery()
+_SEARCHED = (Incident.title, Incident.description, Incident.reporter, Incident.contact,
+             Incident.vendor_ref, _PRODUCT_NAME)
+
+
+def _literally(word: str) -> ColumnElement[bool]:
+    # Literal text: a % or _ typed by the agent matches itself, not "anything".
+    found: list[ColumnElement[bool]] = [
+        field.icontains(word, autoescape=True) for field in _SEARCHED]
+    found.append(exists().where(
+        IncidentEvent.incident_id == Incident.id,
+        IncidentEvent.data["text"].as_string().icontains(word, autoescape=True)))
+    return or_(*found)
