@@ -139,8 +139,15 @@ def read_only_url(value: str) -> str:
 
 
 def is_read_only(url: str | URL) -> bool:
-    """Whether the URL opens its database read-only (see ``read_only_url``)."""
-    url = make_url(url)
+    """Whether the URL opens its database read-only (see ``read_only_url``); a file path or
+    a URL that cannot be read is not (opening it says what is wrong)."""
+    if isinstance(url, str):
+        if "://" not in url:
+            return False
+        try:
+            url = make_url(url)
+        except (ArgumentError, ValueError):
+            return False
     if url.get_backend_name() == "sqlite":
         return url.query.get("mode") == "ro" or url.query.get("immutable") == "1"
     options = url.query.get("options") or ""
