@@ -135,6 +135,13 @@ def read_only_url(value: str) -> str:
     query = {"mode": "ro", "uri": "true"}
     if not path.with_name(path.name + "-wal").exists():
         query["immutable"] = "1"
+    elif not path.with_name(path.name + "-shm").exists() \
+            and not os.access(path.parent, os.W_OK):
+        # SQLite reads a -wal through its -shm index, which it cannot make here.
+        raise InputError(
+            f"{path} has changes in {path.name}-wal, beside it, that are not in the file "
+            "yet, and its folder cannot be written (read-only media?): copy the file "
+            "with its -wal to a folder you can write to, and open the copy")
     return URL.create("sqlite", database=_file_uri(path), query=query).render_as_string()
 
 

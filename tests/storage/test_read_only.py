@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -142,6 +143,7 @@ def test_read_only_urls(tmp_path: Path) -> None:
     assert make_url(url).query == {"mode": "ro", "immutable": "1", "uri": "true"}
     assert read_only_url(sqlite_url(path)) == url
     assert not is_read_only(sqlite_url(path))
+    assert not is_read_only(str(path)) and not is_read_only("postgresql://u@h:port/db")
     database = Database.open(url)
     assert database.name == str(path)
     database.close()
@@ -171,3 +173,17 @@ def test_a_postgresql_database_opened_read_only_refuses_every_write(pg_url: str)
         assert caught.value.problem is Problem.READ_ONLY
     finally:
         database.close()
+
+
+def test_a_wal_on_read_only_media_without_its_index_is_one_message(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _made(tmp_path / "on-a-cd.sqlite3")
+    path.with_name(path.name + "-wal").write_bytes(b"")
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda where, mode: (
+        False if Path(where) == tmp_path and mode == os.W_OK else real(where, mode)))
+    with pytest.raises(InputError, match="copy the file with its -wal to a folder you can "
+                                         "write to"):
+        read_only_url(str(path))
+    path.with_name(path.name + "-shm").write_bytes(b"")  # copied with its index: it opens
+    assert make_url(read_only_url(str(path))).query["mode"] == "ro"
