@@ -46,11 +46,13 @@ from deskapp.core.workflow import (
 from deskapp.office import Office, machine_office
 from deskapp.storage import catalog, people, timelines
 from deskapp.storage.database import Database
+from deskapp.storage.engine import read_only_url
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-__all__ = ["Changed", "ConflictError", "Desk", "Work", "default_author", "parse_key"]
+__all__ = ["Changed", "ConflictError", "Desk", "Work", "default_author", "parse_key",
+           "read_only_url"]
 
 
 @dataclass(frozen=True)
@@ -81,18 +83,26 @@ class Desk:
 
     @classmethod
     def open(cls, url: str, *, office: Office | None = None,
-             clock: Callable[[], datetime] | None = None) -> Desk:
+             clock: Callable[[], datetime] | None = None, read_only: bool = False) -> Desk:
         """Migrate the database to this version (creating it if new) and load the agreements.
 
-        Only reads when the schema is current and no shipped agreement is new."""
-        database = Database.open(url)
+        Only reads when the schema is current and no shipped agreement is new.
+        ``read_only`` (or a URL from ``read_only_url``): an existing database of this
+        version, in which nothing is written; every write is refused with one message."""
+        database = Database.open(url, read_only=read_only)
         try:
             desk = cls(database, office=office, clock=clock)
-            desk.load_shipped_agreements()
+            if not desk.read_only:
+                desk.load_shipped_agreements()
         except BaseException:
             database.close()
             raise
         return desk
+
+    @property
+    def read_only(self) -> bool:
+        """Opened read-only: browse and read everything, change nothing."""
+        return self.database.read_only
 
     @property
     def database_name(self) -> str:
@@ -292,6 +302,7 @@ class Desk:
         # of a command's start (124 M of 2.53 G to import the desk), and most never use it.
         from deskapp.app import recompute
 
+        self.database.refuse_if_read_only()  # before the reading, not at the first write
         return recompute.recompute_all(self, progress, workers)
 
     def cached_clocks(self, key: str) -> dict[str, dict[str, Any]]:

@@ -41,7 +41,7 @@ SUMMARIES = {
     "incident": "log, list, show and work incidents",
     "demo": "fill an empty database with demo incidents",
 }
-GLOBAL_OPTIONS_WITH_VALUES = {"--db"}
+GLOBAL_OPTIONS_WITH_VALUES = {"--db", "--read-only"}
 # How Python keeps the bytes of an argument the terminal's encoding cannot read.
 _SURROGATES = re.compile("[\ud800-\udfff]")
 
@@ -54,6 +54,9 @@ def build_parser(only: str | None = None, *, summaries_only: bool = False) -> Pa
     parser.add_argument("--db", metavar="URL",
                         help="database: a postgresql:// URL or an SQLite file (default: "
                              "$DESKAPP_DB, else the user's own database file)")
+    parser.add_argument("--read-only", metavar="PATH",
+                        help="open this database file (or URL) so that nothing can be "
+                             "written: to review a copy or a backup")
     commands = parser.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
     for name, module in COMMANDS.items():
         if summaries_only:
@@ -104,6 +107,19 @@ def _check_arguments(args: Sequence[str]) -> None:
             f"to {encoding}, or check the file it was pasted from")
 
 
+def _open_read_only(args: argparse.Namespace) -> None:
+    """--read-only PATH becomes the database of the window or the command, as a URL that
+    can only read (checked now: a missing file is one line before anything starts)."""
+    if args.read_only is None:
+        return
+    if getattr(args, "db", None) or args.demo:
+        raise CommandLineError("--read-only names the database to open: leave out "
+                               + ("--demo" if args.demo else "--db"))
+    from deskapp.app.desk import read_only_url
+
+    args.db = read_only_url(args.read_only)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     with warnings.catch_warnings():
         _tell_warnings_once()
@@ -135,6 +151,7 @@ def _run(args_list: list[str]) -> int:
         _check_arguments(args_list)
         named = _command_named(args_list)
         args = build_parser(named, summaries_only=named is None).parse_args(args_list)
+        _open_read_only(args)
         if args.command is None:
             from deskapp.ui.main import run_window
 

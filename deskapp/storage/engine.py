@@ -10,6 +10,7 @@ import socket
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
@@ -93,6 +94,92 @@ def normalize_url(value: str) -> str:
             f"unsupported database {url.get_backend_name()!r}: use an SQLite file "
             "or a postgresql:// URL")
     return url.render_as_string(hide_password=False)
+
+
+# ----- read-only: a copy to review, a backup, a colleague's file -----------------------------
+
+# The PostgreSQL session setting that makes every transaction of a connection read-only.
+_READ_ONLY_OPTION = "-c default_transaction_read_only=on"
+
+
+def read_only_url(value: str) -> str:
+    """The URL that opens ``value`` (a file path or a URL) so that nothing can be written.
+
+    An SQLite file is opened through a ``file:`` URI in ``mode=ro``, so neither the file
+    nor a missing one is ever created. A file without a ``-wal`` beside it (a copy, a
+    backup, a file nobody has open) is also ``immutable``: no lock, no ``-shm`` or ``-wal``
+    is made, and it opens on read-only media; SQLite then trusts that nobody writes it
+    while it is open. A ``-wal`` beside it holds committed changes not yet in the file
+    (another deskapp has it open, or one stopped without closing it): only ``mode=ro``
+    reads them, and SQLite keeps its ``-shm`` index beside the file for it. A PostgreSQL
+    connection gets ``default_transaction_read_only``: the server refuses any write.
+    """
+    url = make_url(normalize_url(value))
+    if is_read_only(url):
+        return url.render_as_string(hide_password=False)
+    if url.get_backend_name() == "postgresql":
+        options = url.query.get("options") or ""
+        if not isinstance(options, str):
+            options = " ".join(options)
+        return url.update_query_dict(
+            {"options": f"{options} {_READ_ONLY_OPTION}".strip()}
+        ).render_as_string(hide_password=False)
+    path = _sqlite_file(url)
+    if path is None:
+        raise InputError("an in-memory database has nothing to open read-only; give a "
+                         "database file")
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not a database file")
+    if not path.exists():
+        raise InputError(f"there is no database file {path}")
+    query = {"mode": "ro", "uri": "true"}
+    if not path.with_name(path.name + "-wal").exists():
+        query["immutable"] = "1"
+    elif not path.with_name(path.name + "-shm").exists() \
+            and not os.access(path.parent, os.W_OK):
+        # SQLite reads a -wal through its -shm index, which it cannot make here.
+        raise InputError(
+            f"{path} has changes in {path.name}-wal, beside it, that are not in the file "
+            "yet, and its folder cannot be written (read-only media?): copy the file "
+            "with its -wal to a folder you can write to, and open the copy")
+    return URL.create("sqlite", database=_file_uri(path), query=query).render_as_string()
+
+
+def is_read_only(url: str | URL) -> bool:
+    """Whether the URL opens its database read-only (see ``read_only_url``); a file path or
+    a URL that cannot be read is not (opening it says what is wrong)."""
+    if isinstance(url, str):
+        if "://" not in url:
+            return False
+        try:
+            url = make_url(url)
+        except (ArgumentError, ValueError):
+            return False
+    if url.get_backend_name() == "sqlite":
+        return url.query.get("mode") == "ro" or url.query.get("immutable") == "1"
+    options = url.query.get("options") or ""
+    return "default_transaction_read_only=on" in (
+        options if isinstance(options, str) else " ".join(options))
+
+
+def _file_uri(path: Path) -> str:
+    """The ``file:`` URI of an absolute path: only what a URI reads specially is escaped."""
+    text = path.absolute().as_posix()
+    escaped = text.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    return "file:" + ("" if escaped.startswith("/") else "/") + escaped
+
+
+def _sqlite_file(url: URL) -> Path | None:
+    database = url.database or ""
+    if database in ("", ":memory:") or url.query.get("mode") == "memory":
+        return None
+    if database.startswith("file:"):
+        database = database[len("file:"):]
+        if url.query.get("uri") == "true":
+            database = unquote(database)
+        if database.startswith("///"):  # file:///path, the authority left empty
+            database = database[2:]
+    return Path(database)
 
 
 def open_engine(url: str | URL, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
@@ -249,6 +336,9 @@ def _lock_holders(engine: Engine, relation: str | None, lock: int | None) -> lis
 
 
 def _set_up_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    # A read-only file is left exactly as it is: no journal mode set, no write lock taken.
+    read_only_file = is_read_only(engine.url)
+
     # pysqlite's own transaction handling begins lazily and never for SELECT or DDL; we turn
     # it off and begin ourselves. IMMEDIATE takes the write lock up front, so two processes
     # wait for each other (busy_timeout) instead of failing on a read-to-write upgrade.
@@ -259,7 +349,7 @@ def _set_up_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         try:
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
             cursor.execute("PRAGMA foreign_keys = ON")
-            if _is_empty_or_deskapp(cursor):
+            if not read_only_file and _is_empty_or_deskapp(cursor):
                 cursor.execute("PRAGMA journal_mode = WAL")
         finally:
             cursor.close()
@@ -268,8 +358,8 @@ def _set_up_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def _on_begin(connection: Any) -> None:
         # Reads (engine.execution_options(read_only=True)) begin deferred, so in WAL mode
         # they neither wait for nor hold up a writer.
-        read_only = connection.get_execution_options().get("read_only", False)
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        reads = read_only_file or connection.get_execution_options().get("read_only", False)
+        connection.exec_driver_sql("BEGIN" if reads else "BEGIN IMMEDIATE")
 
 
 def _is_empty_or_deskapp(cursor: Any) -> bool:
@@ -290,12 +380,7 @@ def sqlite_path(engine: Engine) -> Path | None:
     """The file of an SQLite engine; None for PostgreSQL and in-memory databases."""
     if not is_sqlite(engine):
         return None
-    database = engine.url.database or ""
-    if database in ("", ":memory:") or engine.url.query.get("mode") == "memory":
-        return None
-    if database.startswith("file:"):
-        database = database[len("file:"):]
-    return Path(database)
+    return _sqlite_file(engine.url)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -243,10 +243,11 @@ class IncidentActions(QObject):
             toolbar.addAction(self.by_name[name])
 
     def update(self) -> None:
-        """Enable what core's workflow allows the incident shown; nothing without one."""
-        incident = self.shown.incident
+        """Enable what core's workflow allows the incident shown; nothing without one, nor
+        on a desk opened read-only."""
+        incident, desk = self.shown.incident, self.station.desk
         allowed: frozenset[Action] = frozenset()
-        if self.station.ready and incident is not None:
+        if desk is not None and not desk.read_only and incident is not None:
             agreement = self.station.agreement_of(incident.vendor)
             if agreement is not None:
                 allowed = allowed_actions(incident.standing(), agreement)

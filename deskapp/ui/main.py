@@ -42,7 +42,8 @@ def run_window(args: argparse.Namespace) -> int:
     if getattr(args, "demo", False):
         window.open_demo()
     else:
-        window.open_database(chosen_database(args, window.prefs.database))
+        window.open_database(chosen_database(args, window.prefs.database),
+                             read_only=bool(getattr(args, "read_only", None)))
     return int(app.exec())
 
 

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QProcess, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QSystemTrayIcon, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSystemTrayIcon,
+    QWidget,
+)
 
 from deskapp.app.desk import Desk
 from deskapp.app.queue import QueueFilter, View
@@ -38,7 +46,13 @@ from deskapp.ui.workstation import Clock, Workstation, now_utc
 
 # Actions that need no open database.
 ALWAYS_ENABLED = frozenset({"quit", "settings", "keys", "search", "queue", "clear_filters",
-                            "alerts"})
+                            "alerts", "open_read_only"})
+# Actions that write to the database (the incident actions aside, which core's workflow
+# enables): off on a desk opened read-only.
+WRITES = frozenset({"new", "recompute"})
+READ_ONLY_BANNER = ("Read-only: {name} is open to read. Every view, incident and "
+                    "explanation can be seen; nothing can be changed, and nothing is "
+                    "written to it.")
 
 
 class MainWindow(QMainWindow):
@@ -67,9 +81,12 @@ class MainWindow(QMainWindow):
         self.within_filter = self.filters.within
         self.search = self.filters.search
         self.queue_info = InfoBar()
+        self.read_only_banner = InfoBar()  # stays while a desk opened read-only is shown
+        self.read_only_banner.dismiss.hide()
         self.table = QueueTable(self.model)
         self.detail = DetailPane(self.station.display)
-        self.window_layout = WindowLayout(self, self.views, [self.filters, self.queue_info],
+        self.window_layout = WindowLayout(self, self.views, [self.read_only_banner,
+                                                             self.filters, self.queue_info],
                                           self.table, self.detail)
         self.status = StatusLine(self.statusBar(), self.station)
         self.alerting = TrayAlerts(self, self.station.display, self.prefs.warn_minutes * 60,
@@ -203,6 +220,10 @@ class MainWindow(QMainWindow):
         file_menu = menu.addMenu("&File")
         file_menu.addAction(action("new", "&New incident…", "Ctrl+N", self.new_incident,
                                    "Log a new incident"))
+        file_menu.addAction(action("open_read_only", "Open &read-only…", "",
+                                   self.open_read_only,
+                                   "Open a database file (a copy, a backup) in a window of "
+                                   "its own, where nothing can be changed"))
         file_menu.addSeparator()
         file_menu.addAction(action("settings", "&Settings…", "Ctrl+,", self.open_settings,
                                    "Your name, the office, the database, thresholds"))
@@ -244,21 +265,41 @@ class MainWindow(QMainWindow):
         self.incident_actions.fill_toolbar(toolbar)
 
     def _set_ready(self, ready: bool) -> None:
+        read_only = self.desk is not None and self.desk.read_only
         for name, made in self.actions_by_name.items():
             if name not in ALWAYS_ENABLED and not name.startswith("view_"):
-                made.setEnabled(ready)
+                made.setEnabled(ready and not (read_only and name in WRITES))
         if ready:
             self.incident_actions.update()
 
     # ----- opening ----------------------------------------------------------------------
 
-    def open_database(self, url: str, *, office: Office | None = None) -> None:
-        """Open (creating or migrating) in the background; the window stays responsive."""
+    def open_database(self, url: str, *, office: Office | None = None,
+                      read_only: bool = False) -> None:
+        """Open (creating or migrating) in the background; the window stays responsive.
+        ``read_only``: an existing database, to read only."""
         self._begin_opening(f"Opening {shown_url(url)}…")
         self.station.owns_desk = True
         clock = self.station.desk_clock()
-        self.tasks.run(lambda: open_database(url, office=office, clock=clock),
+        self.tasks.run(lambda: open_database(url, office=office, clock=clock,
+                                             read_only=read_only),
                        self._opened, self._open_failed)
+
+    def open_read_only(self, path: str | None = None) -> bool:
+        """File > Open read-only…: the file in a deskapp of its own, beside this desk."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(
+                self, "Open a database read-only", "",
+                "deskapp databases (*.sqlite3 *.sqlite *.db *.bak);;All files (*)")
+            if not path:
+                return False
+        started, _ = QProcess.startDetached(sys.executable,
+                                            ["-m", "deskapp", "--read-only", path])
+        if started:
+            self.statusBar().showMessage(f"Opening {path} read-only in a new window…", 6000)
+        else:
+            self.queue_info.show_message(f"Could not start deskapp to open {path}", "error")
+        return bool(started)
 
     def open_demo(self) -> None:
         self._begin_opening("Creating a demo database…")
@@ -289,11 +330,15 @@ class MainWindow(QMainWindow):
         for note in opened.notes:
             self.queue_info.show_message(note, "info")
         self.statusBar().showMessage(f"Opened {opened.desk.database_name}", 5000)
+        self.read_only_banner.hide()
+        if opened.desk.read_only:
+            self.read_only_banner.show_message(
+                READ_ONLY_BANNER.format(name=opened.desk.database_name), "info")
         self.shown.clear()
         self.alerting.restart(self.clock())
         self.queue.start()
         self.table.setFocus()
-        if needs_first_start(self.prefs):
+        if needs_first_start(self.prefs) and not opened.desk.read_only:
             self.open_settings(first_start=True)
 
     def _open_failed(self, error: Exception) -> None:
@@ -308,7 +353,8 @@ class MainWindow(QMainWindow):
         self._fill_filter_choices()
         self.status.show_office(catalog.office)
         if self.desk is not None:
-            self.setWindowTitle(f"deskapp: {self.desk.database_name}")
+            read_only = " (read-only)" if self.desk.read_only else ""
+            self.setWindowTitle(f"deskapp: {self.desk.database_name}{read_only}")
 
     def _show_error(self, error: Exception) -> None:
         self.queue_info.show_message(str(error), "error")

@@ -47,9 +47,11 @@ def load_catalog(desk: Desk) -> Catalog:
 
 
 def open_database(url: str, *, office: Office | None = None,
-                  clock: Callable[[], datetime] | None = None) -> Opened:
-    """Create or migrate the database and load the four shipped agreements."""
-    desk = Desk.open(url, office=office, clock=clock)
+                  clock: Callable[[], datetime] | None = None, read_only: bool = False
+                  ) -> Opened:
+    """Create or migrate the database and load the four shipped agreements; ``read_only``:
+    open an existing one as it is, to read."""
+    desk = Desk.open(url, office=office, clock=clock, read_only=read_only)
     try:
         return Opened(desk, load_catalog(desk))
     except BaseException:
