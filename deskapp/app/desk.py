@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from deskapp.app import agreements, incidents
+from deskapp.app import compliance as review
 from deskapp.app import queue as queue_cases
 from deskapp.app.incidents import Changed, ConflictError
 from deskapp.app.people import acting, default_author
@@ -22,8 +23,11 @@ from deskapp.app.queue import QueueFilter, View
 from deskapp.app.sla import SlaService
 from deskapp.app.views import IncidentDraft, IncidentView, QueueRow
 from deskapp.core.agreement import Agreement
+from deskapp.core.compliance import Period
+from deskapp.core.goals import GoalStanding, GoalTrend
 from deskapp.core.keys import parse_key
 from deskapp.core.lifecycle import ResolutionType, Status
+from deskapp.core.review import ComplianceReport, LateTime
 from deskapp.core.workflow import (
     AgreeDueDate,
     Assign,
@@ -292,6 +296,29 @@ class Desk:
         filing deadline: the old and new values go into the timeline."""
         how = {k: fields.pop(k) for k in ("author", "at", "expected_version") if k in fields}
         return self.apply(key, [EditFields(fields)], **how)
+
+    # ----- the review -------------------------------------------------------------------
+
+    def compliance(self, period: Period, vendor: str | None = None,
+                   now: datetime | None = None) -> ComplianceReport:
+        """Compliance per vendor, severity and target over ``period`` (each vendor's days in
+        its own zone), its goals and breaches by weekday and hour, at ``now``."""
+        return review.compliance(self, period, vendor, now)
+
+    def goals_now(self, vendor: str | None = None, now: datetime | None = None
+                  ) -> tuple[GoalStanding, ...]:
+        """Every aggregate goal as it stands this month, in each vendor's own zone."""
+        return review.goals_now(self, vendor, now)
+
+    def goal_trend(self, months: int = 12, vendor: str | None = None,
+                   now: datetime | None = None) -> tuple[GoalTrend, ...]:
+        """Each aggregate goal month by month, the last ``months`` up to this one."""
+        return review.goal_trend(self, months, vendor, now)
+
+    def late_time(self, period: Period, vendor: str | None = None,
+                  now: datetime | None = None) -> tuple[LateTime, ...]:
+        """Where the time of breached targets went over ``period``, per vendor."""
+        return review.late_time(self, period, vendor, now)
 
     # ----- cached clocks ------------------------------------------------------------------
 

@@ -1,0 +1,316 @@
+"""Compliance with an agreement's targets over a period: per vendor, severity and target, how
+many were met, breached or are still running, against the agreement's goals."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import NamedTuple
+from zoneinfo import ZoneInfo
+
+from deskapp.core.agreement import SITE, Agreement, Target, Unit
+from deskapp.core.calendar import Calendar
+from deskapp.core.errors import InputError
+from deskapp.core.keys import incident_key
+
+# ----- the period -------------------------------------------------------------------------
+
+_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole days ``first`` to ``last`` (both included), read in each vendor's own zone: the
+    same period starts at a different instant for a vendor in Singapore than in New York."""
+
+    first: date
+    last: date
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        if not 1 <= month <= 12:
+            raise InputError(f"there is no month {month}; months run from 1 to 12")
+        if not 1 <= year <= 9998:
+            raise InputError(f"the year {year} is out of range")
+        after = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+        return cls(date(year, month, 1), after - timedelta(days=1))
+
+    @classmethod
+    def parse_month(cls, text: str) -> Period:
+        """``2026-11``: November 2026."""
+        found = _MONTH.fullmatch(text.strip())
+        if found is None:
+            raise InputError(f"{text!r} is not a month; expected one like 2026-11")
+        return cls.month(int(found[1]), int(found[2]))
+
+    @classmethod
+    def days(cls, first: date, last: date) -> Period:
+        if last < first:
+            raise InputError(f"the period ends ({last}) before it starts ({first})")
+        return cls(first, last)
+
+    @classmethod
+    def month_of(cls, moment: datetime, zone: ZoneInfo) -> Period:
+        """The month ``moment`` falls in, in ``zone``."""
+        local = moment.astimezone(zone)
+        return cls.month(local.year, local.month)
+
+    @property
+    def is_month(self) -> bool:
+        return self.first.day == 1 and self == Period.month(self.first.year, self.first.month)
+
+    @property
+    def label(self) -> str:
+        """``2026-11`` for a month, else ``2026-11-03 to 2026-11-20``."""
+        if self.is_month:
+            return f"{self.first:%Y-%m}"
+        return f"{self.first} to {self.last}"
+
+    def start(self, zone: ZoneInfo) -> datetime:
+        """The first instant of the period in ``zone``, in UTC."""
+        return datetime.combine(self.first, time(0), zone).astimezone(UTC)
+
+    def end(self, zone: ZoneInfo) -> datetime:
+        """The first instant after the period in ``zone``, in UTC."""
+        return datetime.combine(self.last + timedelta(days=1), time(0), zone).astimezone(UTC)
+
+    def previous(self) -> Period:
+        """The month before (of a month); the same number of days before (of any range)."""
+        if self.is_month:
+            before = self.first - timedelta(days=1)
+            return Period.month(before.year, before.month)
+        length = self.last - self.first + timedelta(days=1)
+        return Period(self.first - length, self.last - length)
+
+
+def vendor_zone(agreement: Agreement, office_zone: str) -> str:
+    """The zone a vendor's periods are read in: that of the agreement's first calendar that
+    does not follow the client site (Catapult's tier 3 in Chicago, not its sites), else the
+    office's."""
+    for spec in agreement.calendars.values():
+        if spec.zone != SITE:
+            return spec.zone
+    return office_zone
+
+
+# ----- one target of one incident ---------------------------------------------------------
+
+
+class Outcome(StrEnum):
+    MET = "met"
+    BREACHED = "breached"  # answered late, or past due and still unanswered
+    RUNNING = "running"  # not yet due (paused ones too): neither met nor missed yet
+    PENDING = "pending"  # its clock has not started (documents, or no due date agreed)
+
+
+def outcome(due: datetime | None, met_at: datetime | None, paused: bool, now: datetime
+            ) -> Outcome:
+    """What a target's clock counts as at ``now``; as ``TargetClock.at(now)`` reads it.
+
+    A running target already past its due time is missed: it can no longer be met. A paused
+    one is not: its due time moves on while the pause lasts.
+    """
+    if due is None:
+        return Outcome.PENDING
+    if met_at is not None:
+        return Outcome.MET if met_at <= due else Outcome.BREACHED
+    if paused or now < due:
+        return Outcome.RUNNING
+    return Outcome.BREACHED
+
+
+def time_to_target(target: Target, calendar: Calendar, start: datetime, answered: datetime,
+                   paused_seconds: float) -> float:
+    """The target's own time from its clock start to its answer, pauses left out: business
+    seconds in its calendar (elapsed seconds for a target in calendar hours)."""
+    if target.unit is Unit.CALENDAR_HOURS:
+        taken = (answered - start).total_seconds()
+    else:
+        taken = calendar.business_seconds_between(start, answered)
+    return max(0.0, taken - paused_seconds)
+
+
+class TargetRecord(NamedTuple):
+    """One target of one incident logged in the period, as its clock stands (a tuple: a
+    month's report reads hundreds of thousands)."""
+
+    number: int
+    vendor: str
+    severity: str  # the incident's severity now: it is counted under its final one
+    metric: str
+    tier: str  # the incident's tier now (a resolved one's: the tier that resolved it)
+    reported_at: datetime
+    clock_start: datetime | None
+    due: datetime | None
+    met_at: datetime | None
+    paused: bool  # a pause is open
+    paused_seconds: float  # business time of the closed pauses
+    taken_seconds: float | None  # ``time_to_target`` once answered
+    severity_changed: bool
+
+
+# ----- the report -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComplianceRow:
+    """One vendor x severity x target over a period.
+
+    Incident numbers per outcome (``incident_key`` makes the keys): every figure names the
+    incidents behind it. Running and pending targets are shown apart and never counted as met
+    or missed; the achievement is met / (met + breached).
+    """
+
+    vendor: str
+    vendor_name: str
+    severity: str
+    metric: str
+    metric_name: str
+    target: str  # "4 business hours"
+    period: Period
+    zone: str  # the vendor's zone the period is read in
+    met_numbers: tuple[int, ...]
+    breached_numbers: tuple[int, ...]
+    running_numbers: tuple[int, ...]
+    pending_numbers: tuple[int, ...]
+    severity_changed_numbers: tuple[int, ...]  # counted here, under their final severity
+    median_seconds: float | None  # time to target of the answered ones, in the target's time
+    p90_seconds: float | None  # 90th percentile (nearest rank)
+    goal_key: str | None = None  # the agreement's goal for this severity and target
+    goal_percent: float | None = None
+
+    @property
+    def logged(self) -> int:
+        return (len(self.met_numbers) + len(self.breached_numbers) + len(self.running_numbers)
+                + len(self.pending_numbers))
+
+    @property
+    def met(self) -> int:
+        return len(self.met_numbers)
+
+    @property
+    def breached(self) -> int:
+        return len(self.breached_numbers)
+
+    @property
+    def running(self) -> int:
+        return len(self.running_numbers)
+
+    @property
+    def pending(self) -> int:
+        return len(self.pending_numbers)
+
+    @property
+    def achievement(self) -> float | None:
+        """Percent met of those met or breached; None when none is either yet."""
+        counted = self.met + self.breached
+        return 100.0 * self.met / counted if counted else None
+
+    @property
+    def difference(self) -> float | None:
+        """Achievement minus the goal, in percentage points."""
+        if self.achievement is None or self.goal_percent is None:
+            return None
+        return self.achievement - self.goal_percent
+
+    def keys(self, which: Outcome) -> tuple[str, ...]:
+        """The keys of the incidents behind one outcome's figure."""
+        numbers = {Outcome.MET: self.met_numbers, Outcome.BREACHED: self.breached_numbers,
+                   Outcome.RUNNING: self.running_numbers,
+                   Outcome.PENDING: self.pending_numbers}[which]
+        return tuple(incident_key(number) for number in numbers)
+
+
+def percentile(values: Sequence[float], share: float) -> float | None:
+    """The nearest-rank percentile of sorted ``values`` (``share`` 0.5 is the median's rank
+    rule too: the lower middle of an even count)."""
+    if not values:
+        return None
+    rank = max(1, math.ceil(share * len(values)))
+    return values[rank - 1]
+
+
+def median(values: Sequence[float]) -> float | None:
+    """The median of sorted ``values`` (the mean of the two middle ones of an even count)."""
+    if not values:
+        return None
+    middle = len(values) // 2
+    if len(values) % 2:
+        return values[middle]
+    return (values[middle - 1] + values[middle]) / 2
+
+
+def compliance_rows(agreement: Agreement, period: Period, zone: str,
+                    records: Iterable[TargetRecord], now: datetime) -> list[ComplianceRow]:
+    """The rows of one vendor: one per severity and target of its agreement, in the
+    agreement's order (severities with no incident included, so an empty month still lists
+    what it covers)."""
+    buckets: dict[tuple[str, str], tuple[list[int], list[int], list[int], list[int],
+                                         list[int], list[float]]] = {
+        (t.severity, t.metric): ([], [], [], [], [], []) for t in agreement.targets}
+    index = {Outcome.MET: 0, Outcome.BREACHED: 1, Outcome.RUNNING: 2, Outcome.PENDING: 3}
+    for record in records:
+        bucket = buckets.get((record.severity, record.metric))
+        if bucket is None:  # a target the current agreement no longer has
+            bucket = buckets[(record.severity, record.metric)] = ([], [], [], [], [], [])
+        bucket[index[outcome(record.due, record.met_at, record.paused, now)]].append(
+            record.number)
+        if record.severity_changed:
+            bucket[4].append(record.number)
+        if record.taken_seconds is not None:
+            bucket[5].append(record.taken_seconds)
+    goals = {(g.severity, g.metric): g for g in agreement.goals
+             if g.severity is not None and g.metric is not None and g.tier is None}
+    metric_names = {m.key: m.name for m in agreement.metrics}
+    targets = {(t.severity, t.metric): t for t in agreement.targets}
+    rows = []
+    for (severity, metric), (met, breached, running, pending, changed, taken) in \
+            buckets.items():
+        taken.sort()
+        goal = goals.get((severity, metric))
+        target = targets.get((severity, metric))
+        rows.append(ComplianceRow(
+            vendor=agreement.vendor, vendor_name=agreement.name, severity=severity,
+            metric=metric, metric_name=metric_names.get(metric, metric),
+            target=target.describe() if target is not None else "no longer in the agreement",
+            period=period, zone=zone,
+            met_numbers=tuple(sorted(met)), breached_numbers=tuple(sorted(breached)),
+            running_numbers=tuple(sorted(running)), pending_numbers=tuple(sorted(pending)),
+            severity_changed_numbers=tuple(sorted(changed)),
+            median_seconds=median(taken), p90_seconds=percentile(taken, 0.9),
+            goal_key=goal.key if goal else None, goal_percent=goal.percent if goal else None))
+    return rows
+
+
+# ----- breaches by weekday and hour -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BreachGrid:
+    """Breaches by the weekday (Monday 0) and hour their due time fell on, in each vendor's
+    own zone: ``counts[weekday][hour]``; ``numbers[(weekday, hour)]`` the incidents."""
+
+    period: Period
+    counts: tuple[tuple[int, ...], ...]
+    numbers: dict[tuple[int, int], tuple[int, ...]]
+
+    @property
+    def total(self) -> int:
+        return sum(map(sum, self.counts))
+
+
+def breach_grid(period: Period, breaches: Iterable[tuple[int, datetime, ZoneInfo]]
+                ) -> BreachGrid:
+    """The grid of ``breaches``: (incident number, due time, the vendor's zone) each."""
+    cells: dict[tuple[int, int], list[int]] = {}
+    for number, due, zone in breaches:
+        local = due.astimezone(zone)
+        cells.setdefault((local.weekday(), local.hour), []).append(number)
+    counts = tuple(tuple(len(cells.get((day, hour), ())) for hour in range(24))
+                   for day in range(7))
+    return BreachGrid(period, counts,
+                      {cell: tuple(sorted(numbers)) for cell, numbers in sorted(cells.items())})
