@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import hashlib
 import threading
-import tomllib
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from deskapp.app import sla
 from deskapp.app.sla import AgreementWarning
 from deskapp.core.agreement import Agreement
 from deskapp.core.agreement_check import Checked, check_agreement
 from deskapp.core.agreement_file import AgreementError, parse_agreement
+from deskapp.core.agreement_folder import vendor_named
 from deskapp.core.agreement_versions import (
     SHIPPED_BY,
     Origin,
@@ -26,7 +27,6 @@ from deskapp.core.agreement_versions import (
 )
 from deskapp.core.errors import InputError
 from deskapp.core.workflow import waits_for_documentation
-from deskapp.paths import policies_dir
 from deskapp.storage import catalog
 
 if TYPE_CHECKING:
@@ -64,45 +64,59 @@ class ParsedAgreements:
 def shipped_texts() -> dict[str, str]:
     """The text of every agreement file deskapp ships, by file name (not parsed: a start
     only compares their digests with the stored ones)."""
-    return {path.name: path.read_text(encoding="utf-8")
-            for path in sorted(policies_dir().glob("*.toml"))}
+    return sla.shipped_texts()
 
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _by_vendor(stored: list[VersionInfo]) -> dict[str, list[VersionInfo]]:
-    found: dict[str, list[VersionInfo]] = {}
+@dataclass(frozen=True)
+class ShippedCheck:
+    """What the shipped files hold that the database does not."""
+
+    newer: tuple[Agreement, ...]  # texts newer than their vendor's last shipped version
+    problems: dict[str, AgreementError]  # shipped files that cannot be used, by vendor
+    refresh: bool  # a stored version took effect (or ended) since the last write
+
+
+def check_shipped(session: Session, now: datetime) -> ShippedCheck:
+    """Compare the shipped files with the stored versions: only a text no shipped version
+    has is parsed (a file that cannot be used is told as an ``AgreementWarning``)."""
+    stored = catalog.versions(session)
+    known = {v.digest for v in stored if v.origin is Origin.SHIPPED}
+    by_vendor: dict[str, list[VersionInfo]] = {}
     for version in stored:
-        found.setdefault(version.vendor, []).append(version)
-    return found
-
-
-def _maybe_newer(text: str, stored: dict[str, list[VersionInfo]]) -> bool:
-    """Whether a shipped text no stored version has may be a newer version (read without
-    validating: only its vendor and version; a file that does not read is checked in full,
-    so that its problem is told)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return True
-    vendor, version = data.get("vendor"), data.get("version")
-    if not isinstance(vendor, str) or not isinstance(version, str):
-        return True
-    return shipped_is_newer(version, stored.get(vendor.strip(), []))
+        by_vendor.setdefault(version.vendor, []).append(version)
+    newer: dict[str, Agreement] = {}
+    problems: dict[str, AgreementError] = {}
+    for name, text in shipped_texts().items():
+        if _digest(text) in known:
+            continue
+        try:
+            agreement = parse_agreement(text, name)
+        except AgreementError as problem:
+            vendor = vendor_named(text, name)
+            problems.setdefault(vendor, problem)
+            warnings.warn(AgreementWarning(
+                f"{problem}; {vendor}'s shipped agreement is left out until the file is "
+                "fixed"), stacklevel=2)
+            continue
+        if agreement.vendor in newer:
+            problems.setdefault(agreement.vendor, AgreementError(
+                name, "vendor", f"{agreement.vendor!r} is defined twice"))
+        elif shipped_is_newer(agreement.version, by_vendor.get(agreement.vendor, [])):
+            newer[agreement.vendor] = agreement
+    usable = tuple(a for vendor, a in newer.items() if vendor not in problems)
+    refresh = current_flags(stored, now) != {v.id: v.is_current for v in stored}
+    return ShippedCheck(usable, problems, refresh)
 
 
 def shipped_are_stored(session: Session, now: datetime) -> bool:
-    """Whether starting needs no write: every shipped text is stored or not newer than the
-    last shipped version of its vendor, and the versions marked current are in force."""
-    stored = catalog.versions(session)
-    known = {v.digest for v in stored if v.origin is Origin.SHIPPED}
-    by_vendor = _by_vendor(stored)
-    if any(_digest(text) not in known and _maybe_newer(text, by_vendor)
-           for text in shipped_texts().values()):
-        return False
-    return current_flags(stored, now) == {v.id: v.is_current for v in stored}
+    """Whether starting needs no write: no shipped text is newer than what is stored, and
+    the versions marked current are in force."""
+    found = check_shipped(session, now)
+    return not found.newer and not found.refresh
 
 
 def store_shipped(session: Session, now: datetime) -> list[str]:
@@ -114,28 +128,12 @@ def store_shipped(session: Session, now: datetime) -> list[str]:
     taking effect, for a lead to apply. Incidents keep the version they were logged under.
     """
     catalog.lock_agreements(session)  # two workstations starting at once
-    stored = catalog.versions(session)
-    known = {v.digest for v in stored if v.origin is Origin.SHIPPED}
-    by_vendor = _by_vendor(stored)
     added = []
-    for name, text in shipped_texts().items():
-        if _digest(text) in known or not _maybe_newer(text, by_vendor):
-            continue
-        try:
-            agreement = parse_agreement(text, name)
-        except AgreementError as problem:
-            warnings.warn(AgreementWarning(
-                f"{problem}; the shipped agreement is left out until the file is fixed"),
-                stacklevel=2)
-            continue
-        mine = by_vendor.setdefault(agreement.vendor, [])
-        if not shipped_is_newer(agreement.version, mine):
-            continue
-        info = catalog.add_version(
+    for agreement in check_shipped(session, now).newer:
+        mine = catalog.versions(session, agreement.vendor)
+        catalog.add_version(
             session, agreement, origin=Origin.SHIPPED, effective_at=shipped_effective(mine, now),
             made_by=SHIPPED_BY, made_at=now)
-        mine.append(info)
-        known.add(info.digest)
         added.append(agreement.vendor)
     refresh_current(session, now)
     return added
@@ -242,4 +240,6 @@ def import_agreement(desk: Desk, data: str | Mapping[str, Any], source: str, *,
             effective_at=effective if effective is not None else work.now,
             made_by=work.author, made_at=work.now)
         refresh_current(work.session, work.now)
+        info = next(v for v in catalog.versions(work.session, agreement.vendor)
+                    if v.id == info.id)
     return Imported(info, agreement, tuple(str(f) for f in checked.warnings))

@@ -23,6 +23,7 @@ from deskapp.app.sla import SlaService
 from deskapp.app.views import IncidentDraft, IncidentView, QueueRow
 from deskapp.core.agreement import Agreement
 from deskapp.core.agreement_check import Checked
+from deskapp.core.agreement_file import AgreementError
 from deskapp.core.agreement_versions import VersionInfo
 from deskapp.core.keys import parse_key
 from deskapp.core.lifecycle import ResolutionType, Status
@@ -80,6 +81,8 @@ class Desk:
         self.office = office or machine_office(stored.get("office_zone"),
                                                stored.get("office_country"))
         self.sla = SlaService({}, self.office)
+        # The shipped agreement files that cannot be used, by vendor (told at opening).
+        self.shipped_problems: dict[str, AgreementError] = {}
 
     # ----- opening ------------------------------------------------------------------------
 
@@ -147,8 +150,10 @@ class Desk:
         desk does not wait for another workstation's write."""
         now = self.now()
         with self.reading() as session:
-            if agreements.shipped_are_stored(session, now):
-                return []
+            found = agreements.check_shipped(session, now)
+        self.shipped_problems = found.problems
+        if not found.newer and not found.refresh:
+            return []
         with self.writing() as session:
             return agreements.store_shipped(session, now)
 
