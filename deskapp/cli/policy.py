@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from deskapp.app.agreement_change import AgreementPreview
 from deskapp.app.desk import Desk
@@ -307,8 +308,9 @@ def preview_text(preview: AgreementPreview, zone: Any) -> str:
     for calendar in preview.calendars:
         lines += ["", f"{calendar.name} ({calendar.zone}), open in the next 14 days:"]
         days: dict[str, list[str]] = {}
+        own = ZoneInfo(calendar.zone)
         for start, end in calendar.intervals:
-            local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+            local_start, local_end = start.astimezone(own), end.astimezone(own)
             days.setdefault(f"{local_start:%a %Y-%m-%d}", []).append(
                 f"{local_start:%H:%M}-{local_end:%H:%M}")
         lines += [f"  {day}  {', '.join(spans)}" for day, spans in days.items()] or [
