@@ -8,7 +8,7 @@ every use case as a method. The use cases themselves live in their own modules:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +23,9 @@ from deskapp.app.queue import QueueFilter, View
 from deskapp.app.sla import SlaService
 from deskapp.app.views import IncidentDraft, IncidentView, QueueRow
 from deskapp.core.agreement import Agreement
+from deskapp.core.agreement_check import Checked
+from deskapp.core.agreement_file import AgreementError
+from deskapp.core.agreement_versions import VersionInfo
 from deskapp.core.compliance import Period
 from deskapp.core.goals import GoalStanding, GoalTrend
 from deskapp.core.keys import parse_key
@@ -55,6 +58,8 @@ from deskapp.storage.engine import read_only_url
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+    from deskapp.app.agreement_change import AgreementPreview
+
 __all__ = ["Changed", "ConflictError", "Desk", "Work", "default_author", "parse_key",
            "read_only_url"]
 
@@ -82,6 +87,8 @@ class Desk:
         self.office = office or machine_office(stored.get("office_zone"),
                                                stored.get("office_country"))
         self.sla = SlaService({}, self.office)
+        # The shipped agreement files that cannot be used, by vendor (told at opening).
+        self.shipped_problems: dict[str, AgreementError] = {}
 
     # ----- opening ------------------------------------------------------------------------
 
@@ -155,11 +162,62 @@ class Desk:
 
         Reads first: the write lock is only taken when some text is new, so opening the
         desk does not wait for another workstation's write."""
+        now = self.now()
         with self.reading() as session:
-            if agreements.shipped_are_stored(session):
+            found = agreements.check_shipped(session, now)
+        self.shipped_problems = found.problems
+        if not found.newer and not found.refresh:
+            return []
+        with self.writing() as session:
+            return agreements.store_shipped(session, now)
+
+    def bring_agreements_into_force(self) -> list[str]:
+        """Mark current the versions whose effective time has come (imported for a later
+        date); returns the vendors whose current version changed."""
+        now = self.now()
+        with self.reading() as session:
+            if not agreements.needs_refresh(session, now):
                 return []
         with self.writing() as session:
-            return agreements.store_shipped(session, self.now())
+            catalog.lock_agreements(session)
+            return agreements.refresh_current(session, now)
+
+    def check_agreement(self, data: str | Mapping[str, Any], source: str) -> Checked:
+        """Every finding about an agreement (its file's text or its tables), the loader's
+        and the linter's, each ``source: key: message``; nothing is stored."""
+        return agreements.check(data, source, self.now())
+
+    def import_agreement(self, data: str | Mapping[str, Any], source: str, *,
+                         effective: datetime | None = None, author: str | None = None
+                         ) -> agreements.Imported:
+        """Store an agreement as the team's next version of its vendor (or a new vendor)."""
+        return agreements.import_agreement(self, data, source, effective=effective,
+                                           author=author)
+
+    def agreement_versions(self, vendor: str) -> list[VersionInfo]:
+        """A vendor's stored versions: number, effective, who, when, origin, current."""
+        return agreements.versions(self, vendor)
+
+    def agreement_text(self, vendor: str, number: int | None = None) -> tuple[int, str]:
+        """The number and stored text of a vendor's version (default: the current one)."""
+        return agreements.version_text(self, vendor, number)
+
+    def preview_agreement_change(self, vendor: str, new: str | Agreement,
+                                 now: datetime | None = None) -> AgreementPreview:
+        """What applying ``new`` to the vendor's open incidents would change."""
+        from deskapp.app.agreement_change import preview_agreement_change
+
+        return preview_agreement_change(self, vendor, new, now or self.now())
+
+    def apply_agreement_change(self, vendor: str, version: int,
+                               expected: str | AgreementPreview, now: datetime | None = None,
+                               *, author: str | None = None) -> int:
+        """Pin the vendor's open incidents to ``version`` and recompute their clocks, unless
+        they changed since the preview; returns how many were pinned."""
+        from deskapp.app.agreement_change import apply_agreement_change
+
+        return apply_agreement_change(self, vendor, version, expected, now or self.now(),
+                                      author=author)
 
     def agreements(self) -> dict[str, Agreement]:
         """The current agreement of every vendor, by vendor key."""
@@ -201,7 +259,9 @@ class Desk:
 
     def log(self, draft: IncidentDraft, *, author: str | None = None,
             at: datetime | None = None) -> Changed:
-        """A new incident; its clocks start at ``at`` (when it was reported), default now."""
+        """A new incident, pinned to the agreement version in force; its clocks start at
+        ``at`` (when it was reported), default now."""
+        self.bring_agreements_into_force()
         return incidents.log(self, draft, author=author, at=at)
 
     def apply(self, key: str, changes: Sequence[Change], *, author: str | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -9,8 +10,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from deskapp.core.agreement import Agreement, Target
-from deskapp.core.agreement_file import AgreementError, is_known_country, is_known_zone
+from deskapp.core.agreement_file import (
+    AgreementError,
+    is_known_country,
+    is_known_zone,
+    parse_agreement,
+)
 from deskapp.core.agreement_folder import AgreementFolder, read_agreements
+from deskapp.core.agreement_versions import Origin, VersionInfo, in_force
 from deskapp.core.calendar import Calendar
 from deskapp.core.errors import InputError
 from deskapp.core.sla import (
@@ -23,6 +30,7 @@ from deskapp.core.sla import (
 )
 from deskapp.office import Office
 from deskapp.paths import policies_dir
+from deskapp.storage.agreement_texts import sqlite_file, stored_versions
 
 
 @dataclass(frozen=True)
@@ -52,6 +60,57 @@ def shipped_folder() -> AgreementFolder:
 def shipped_agreements() -> dict[str, Agreement]:
     """The usable agreements that ship in ``resources/policies``, by vendor key."""
     return shipped_folder().agreements
+
+
+def shipped_texts() -> dict[str, str]:
+    """The text of every agreement file deskapp ships, by file name, unparsed (a start
+    compares their digests with the stored ones); a folder without any is an error."""
+    folder = policies_dir()
+    texts = {path.name: path.read_text(encoding="utf-8")
+             for path in sorted(folder.glob("*.toml"))}
+    if not texts:
+        read_agreements(folder)  # says what is wrong with the folder
+    return texts
+
+
+def database_service(db: str | None, office: Office, now: datetime) -> SlaService:
+    """The SLA questions over the database's agreements in force at ``now`` (imported
+    vendors included), as the command line names the database (``db``, else $DESKAPP_DB,
+    else the user's file).
+
+    An SQLite file whose shipped agreements are stored is read with Python's own driver; any
+    other database, or one that needs a write (new, older schema, a newer shipped text),
+    opens as the desk does.
+    """
+    path = sqlite_file(db)
+    stored = stored_versions(path) if path is not None else None
+    if stored is not None:
+        known = {v.digest for v, _ in stored if v.origin is Origin.SHIPPED}
+        if all(_digest(text) in known for text in shipped_texts().values()):
+            by_vendor: dict[str, list[VersionInfo]] = {}
+            sources = {v.id: source for v, source in stored}
+            for version, _ in stored:
+                by_vendor.setdefault(version.vendor, []).append(version)
+            agreements = {}
+            for vendor, versions in by_vendor.items():
+                current = in_force(versions, now)
+                if current is not None:
+                    agreements[vendor] = parse_agreement(sources[current.id],
+                                                         f"{vendor} version {current.number}")
+            return SlaService(agreements, office)
+    # The usual way: migrating, storing, SQLAlchemy.
+    from deskapp.app.desk import Desk
+    from deskapp.app.locations import database_url
+
+    desk = Desk.open(database_url(db), office=office, clock=lambda: now)
+    try:
+        return SlaService(desk.agreements(), office, unusable=desk.shipped_problems)
+    finally:
+        desk.shutdown()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def agreement_for(agreements: dict[str, Agreement], vendor: str,

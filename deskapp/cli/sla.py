@@ -7,11 +7,11 @@ import csv
 import io
 import json
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from deskapp.app.instants import parse_instant
-from deskapp.app.sla import DueQuery, SlaService
+from deskapp.app.sla import DueQuery, SlaService, database_service
 from deskapp.cli import SUMMARIES
 from deskapp.core.errors import InputError
 from deskapp.core.explain import calendar_line, explain_due, target_line
@@ -50,10 +50,16 @@ def _target_arguments(parser: argparse.ArgumentParser, *, batch: bool = False) -
     if batch:
         parser.add_argument("--batch", metavar="FILE.csv",
                             help="rows vendor,severity,metric,start[,site_tz,site_country]")
+    # As deskapp.cli.arguments.db_option, which imports the desk: this command avoids it.
+    parser.add_argument("--db", metavar="URL", default=argparse.SUPPRESS,
+                        help="the database whose agreements answer: a postgresql:// URL or "
+                             "an SQLite file (default: $DESKAPP_DB, else the user's own "
+                             "database file)")
 
 
-def _service() -> SlaService:
-    return SlaService.shipped(machine_office())
+def _service(args: argparse.Namespace) -> SlaService:
+    """The agreements in force now in the database the command line names."""
+    return database_service(getattr(args, "db", None), machine_office(), datetime.now(UTC))
 
 
 def _query(service: SlaService, args: argparse.Namespace) -> DueQuery:
@@ -75,7 +81,7 @@ def local_iso(moment: datetime, due: DueTime) -> str:
 
 
 def run_due(args: argparse.Namespace) -> int:
-    service = _service()
+    service = _service(args)
     if args.batch:
         given = ("vendor", "severity", "metric", "start", "site_tz", "site_country", "json")
         if any(getattr(args, n) for n in given):
@@ -166,7 +172,7 @@ def _batch_rows(service: SlaService, path: str, rows: Any) -> str:
 
 
 def run_remaining(args: argparse.Namespace) -> int:
-    service = _service()
+    service = _service(args)
     due = service.due(_query(service, args))
     now = parse_instant(args.now, service.office_zone) if args.now else datetime.now().astimezone()
     print(round(due.remaining(now)))
@@ -174,7 +180,7 @@ def run_remaining(args: argparse.Namespace) -> int:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    service = _service()
+    service = _service(args)
     due = service.due(_query(service, args))
     print(explanation_text(due))
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
@@ -154,10 +154,12 @@ class Agreement:
     in_scope: tuple[str, ...] = ()
     out_of_scope: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
-    source: str = ""  # the agreement file's text, kept so a stored version can be reread
+    # The agreement file's text, kept so a stored version can be reread; two texts that
+    # say the same (comments, order, spacing apart) are the same agreement.
+    source: str = field(default="", compare=False)
 
     def __hash__(self) -> int:
-        return hash((self.vendor, self.version, self.source))
+        return hash((self.vendor, self.version))
 
     def severity(self, key: str) -> Severity:
         for severity in self.severities:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from datetime import date
 from functools import cache
 from itertools import pairwise
@@ -194,11 +194,20 @@ def load_agreements(folder: Path) -> dict[str, Agreement]:
 
 def parse_agreement(text: str, source: str) -> Agreement:
     """Validate an agreement file's text; every problem names ``source`` and the key."""
-    reader = _Reader(source)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise reader.fail("(file)", f"is not valid TOML: {error}") from error
+        raise AgreementError(source, "(file)", f"is not valid TOML: {error}") from error
+    return parse_agreement_data(data, source, text)
+
+
+def parse_agreement_data(data: Mapping[str, Any], source: str, text: str = "") -> Agreement:
+    """Validate an agreement's tables as TOML reads them (``text``: the file they came
+    from, kept as the agreement's source); the same messages as for a file."""
+    reader = _Reader(source)
+    if not isinstance(data, Mapping):
+        raise reader.fail("(file)", "expected a table of settings")
+    data = dict(data)
     reader.unknown_keys(data, "", {
         "vendor", "name", "version", "products", "contacts", "calendars", "severities",
         "tiers", "metrics", "targets", "goals", "scope", "notes", "warning_fraction",

@@ -35,7 +35,7 @@ def read_agreements(folder: Path) -> AgreementFolder:
         try:
             agreement = load_agreement(path)
         except AgreementError as error:
-            unusable.setdefault(_vendor_named(path), error)
+            unusable.setdefault(_vendor_of(path), error)
             continue
         vendor = agreement.vendor
         if vendor in files:
@@ -48,10 +48,20 @@ def read_agreements(folder: Path) -> AgreementFolder:
         {vendor: a for vendor, a in agreements.items() if vendor not in unusable}, unusable)
 
 
-def _vendor_named(path: Path) -> str:
-    """The vendor a file that cannot be used is for: its ``vendor`` when that much reads."""
+def _vendor_of(path: Path) -> str:
     try:
-        vendor = tomllib.loads(path.read_text(encoding="utf-8")).get("vendor")
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return path.stem
+    return vendor_named(text, path.name)
+
+
+def vendor_named(text: str, name: str) -> str:
+    """The vendor an agreement file that cannot be used is for: its ``vendor`` when that
+    much reads, else the file's name without ``.toml``."""
+    try:
+        vendor = tomllib.loads(text).get("vendor")
+    except tomllib.TOMLDecodeError:
         vendor = None
-    return vendor if isinstance(vendor, str) and vendor.strip() else path.stem
+    return vendor.strip() if isinstance(vendor, str) and vendor.strip() else name.removesuffix(
+        ".toml")

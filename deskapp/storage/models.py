@@ -96,18 +96,25 @@ class Vendor(Base):
 
 
 class AgreementVersion(Base):
-    """One loaded text of a vendor's agreement; incidents keep the version they started under."""
+    """One version of a vendor's agreement; incidents keep the version in force when they
+    were logged, until a lead applies a newer one to them."""
 
     __tablename__ = "agreement_versions"
-    __table_args__ = (UniqueConstraint("vendor_id", "digest"),)
+    __table_args__ = (UniqueConstraint("vendor_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"))
-    version: Mapped[str]
+    number: Mapped[int] = mapped_column(Integer, server_default=text("1"))  # 1, 2, ... per vendor
+    version: Mapped[str]  # the agreement's own version field
     source: Mapped[str] = mapped_column(Text)  # the agreement TOML
     digest: Mapped[str]  # sha256 of source, hex
-    loaded_at: Mapped[datetime]
-    is_current: Mapped[bool]
+    loaded_at: Mapped[datetime]  # when the version was made (stored)
+    made_by: Mapped[str] = mapped_column(String, server_default="deskapp")
+    origin: Mapped[str] = mapped_column(String, server_default="shipped")  # or "team"
+    # From when it is in force; None: stored but never in force by itself (a shipped text
+    # newer than the team's own version, waiting for a lead).
+    effective_at: Mapped[datetime | None]
+    is_current: Mapped[bool]  # in force at the last write of the agreements
 
     vendor: Mapped[Vendor] = relationship(back_populates="agreement_versions")
 

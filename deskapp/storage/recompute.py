@@ -42,6 +42,7 @@ class RangeIncident(NamedTuple):
     status: str
     next_due_at: datetime | None
     version: int
+    number: int
 
 
 @dataclass
@@ -84,10 +85,27 @@ def read_range(session: Session, low: int, high: int) -> Range:
         # The workers already keep every core busy: a query split among server
         # processes would only add the cost of starting them.
         session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-    incidents = [RangeIncident(*row) for row in session.execute(select(
+    return _read(session, Incident.id.between(low, high),
+                 lambda column: column.between(low, high))
+
+
+def read_open_of_vendor(session: Session, vendor_id: int, *, lock: bool = False) -> Range:
+    """A vendor's open incidents with the events their clocks read and their cached clocks;
+    ``lock`` holds their rows until the transaction ends (PostgreSQL)."""
+    chosen = and_(Incident.vendor_id == vendor_id, Incident.is_open)
+    ids = select(Incident.id).where(chosen).scalar_subquery()
+    return _read(session, chosen, lambda column: column.in_(ids), lock=lock)
+
+
+def _read(session: Session, chosen: Any, among: Any, *, lock: bool = False) -> Range:
+    query = select(
         Incident.id, Incident.agreement_version_id, Incident.site_zone,
         Incident.site_country, Incident.status, Incident.next_due_at, Incident.version,
-    ).where(Incident.id.between(low, high)))]
+        Incident.number,
+    ).where(chosen).order_by(Incident.id)
+    if lock:
+        query = query.with_for_update()
+    incidents = [RangeIncident(*row) for row in session.execute(query)]
     timelines: dict[int, list[Event]] = defaultdict(list)
     # Only the events the clocks read, and the database picks out the details they
     # read, from the kinds of event they read them from, so no JSON is decoded here.
@@ -96,8 +114,7 @@ def read_range(session: Session, low: int, high: int) -> Range:
                for name, kinds in CLOCK_DETAILS.items()]
     events = (
         select(IncidentEvent.incident_id, IncidentEvent.kind, IncidentEvent.at, *details)
-        .where(IncidentEvent.incident_id.between(low, high),
-               IncidentEvent.kind.in_(_CLOCK_KINDS))
+        .where(among(IncidentEvent.incident_id), IncidentEvent.kind.in_(_CLOCK_KINDS))
         .order_by(IncidentEvent.incident_id, IncidentEvent.at, IncidentEvent.seq))
     # SQLite keeps instants as UTC text, parsed here rather than by the column type
     # (several times slower per row), with the offset appended (a sixth of the cost of
@@ -125,13 +142,30 @@ def read_range(session: Session, low: int, high: int) -> Range:
     cached: dict[tuple[int, str], CachedClock] = {}
     columns = [CLOCKS.c[name] for name in ("incident_id", "metric", *CLOCK_FIELDS)]
     for incident_id, metric, *values in raw_rows(session, select(*columns).where(
-            CLOCKS.c.incident_id.between(low, high))):
+            among(CLOCKS.c.incident_id))):
         if as_text:
             for index in _INSTANTS:
                 if values[index] is not None:
                     values[index] = parse(values[index] + "+00:00")
         cached[(incident_id, metric)] = as_cached_clock(values)
     return Range(incidents, timelines, cached)
+
+
+def repin(session: Session, versions: dict[int, int], agreement_version_id: int, *,
+          author: str, at: datetime) -> int:
+    """Pin incidents (by id, at the version they were read at) to another agreement version,
+    as a write of ``author`` at ``at`` (their version goes up); returns how many."""
+    statement = (update(INCIDENTS)
+                 .where(INCIDENTS.c.id == bindparam("key"),
+                        INCIDENTS.c.version == bindparam("read_version"))
+                 .values(agreement_version_id=agreement_version_id, updated_by=author,
+                         updated_at=at, version=INCIDENTS.c.version + 1))
+    rows = [{"key": key, "read_version": version} for key, version in versions.items()]
+    if not rows:
+        return 0
+    # The rows were read under lock in this transaction: every one is still at its version.
+    session.execute(statement, rows)
+    return len(rows)
 
 
 def write_changes(session: Session, changes: CacheChanges, versions: dict[int, int]

@@ -38,7 +38,8 @@ def test_incidents_keep_the_agreement_they_were_logged_under(
     assert old.incident.agreement_version == "2026-11"
     assert resolution_due(desk, old.incident.key) == at("2026-12-14T13:30+08:00")
 
-    monkeypatch.setattr(agreements_module, "shipped_agreements", faster_maqsu)
+    monkeypatch.setattr(agreements_module, "shipped_texts",
+                        lambda: {v: a.source for v, a in faster_maqsu().items()})
     assert desk.load_shipped_agreements() == ["maqsu"]
     assert desk.load_shipped_agreements() == []  # the same text is not stored twice
     assert desk.agreements()["maqsu"].version == "2027-01"
@@ -67,9 +68,13 @@ def test_incidents_keep_the_agreement_they_were_logged_under(
     finally:
         other.shutdown()
 
-    # Shipping the old text again makes it current again; the 2027-01 incident stays put.
+    # Shipping the old text again (an older deskapp on another workstation) changes
+    # nothing: it is not newer than the last shipped version. A lead who wants it back
+    # imports it as the team's own version; the 2027-01 incident stays put.
     monkeypatch.undo()
-    assert desk.load_shipped_agreements() == ["maqsu"]
+    assert desk.load_shipped_agreements() == []
+    assert desk.agreements()["maqsu"].version == "2027-01"
+    desk.import_agreement(shipped_agreements()["maqsu"].source, "maqsu.toml", author="lead")
     assert desk.agreements()["maqsu"].version == "2026-11"
     again = desk.log(draft("maqsu", "high"), author="ana", at=at("2026-12-11T15:00+08:00"))
     assert again.incident.agreement_version == "2026-11"

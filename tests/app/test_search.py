@@ -49,9 +49,16 @@ def test_an_upgraded_database_indexes_what_it_already_held(desk: Desk) -> None:
     desk.comment(key, "Seen at the Rotterdam warehouse", author="ana")
     config = migrate.alembic_config()
     engine = desk.database.engine
-    with engine.begin() as connection:
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":  # as an upgrade does: tables are copied
+            raw = connection.connection.driver_connection
+            assert raw is not None
+            raw.execute("PRAGMA foreign_keys = OFF")
         config.attributes["connection"] = connection
-        command.downgrade(config, "0003")
+        with connection.begin():
+            command.downgrade(config, "0003")
+        if engine.dialect.name == "sqlite":
+            raw.execute("PRAGMA foreign_keys = ON")
         assert "incident_words" not in set(connection.dialect.get_table_names(connection))
     migrate.upgrade(engine)
     assert found(desk, "rotterdam orders") == ["Orders will not save"]

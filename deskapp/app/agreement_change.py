@@ -1,0 +1,198 @@
+"""Applying a new agreement version to a vendor's open incidents, only after a preview: which
+due times would move, which would become breached, and each calendar's next two weeks."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from deskapp.core.agreement import Agreement
+from deskapp.core.agreement_file import parse_agreement
+from deskapp.core.agreement_lint import open_time
+from deskapp.core.clocks import ClockState, compute_clocks, next_due
+from deskapp.core.errors import InputError
+from deskapp.core.keys import incident_key
+from deskapp.core.lifecycle import Status
+from deskapp.storage import catalog
+from deskapp.storage import recompute as rows
+from deskapp.storage.timelines import cached_clock
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from deskapp.app.desk import Desk
+
+OPEN_TIME_DAYS = 14  # how far ahead a preview shows each calendar's open time
+_OPEN = {status.value for status in Status if status.is_open}
+
+
+class StalePreviewError(InputError):
+    """The open incidents or the version changed since the preview was made."""
+
+
+@dataclass(frozen=True)
+class DueChange:
+    """One due time of an open incident that the new version would move."""
+
+    key: str  # the incident, e.g. INC-000042
+    metric: str
+    before: datetime | None  # at the preview's instant, under the version it is pinned to
+    after: datetime | None  # under the new version (None: that target would have no clock)
+    becomes_breached: bool  # running before, breached under the new version
+
+
+@dataclass(frozen=True)
+class OpenTime:
+    """A calendar's open time over the next days, as plain UTC intervals for a bar chart
+    (a calendar that follows the client site is shown at the office)."""
+
+    calendar: str
+    name: str
+    zone: str
+    intervals: tuple[tuple[datetime, datetime], ...]
+
+
+@dataclass(frozen=True)
+class AgreementPreview:
+    """What applying ``agreement`` to the vendor's open incidents would do at ``now``."""
+
+    vendor: str
+    agreement: Agreement
+    now: datetime
+    open_incidents: int
+    changes: tuple[DueChange, ...]  # only the due times that move, by incident and metric
+    calendars: tuple[OpenTime, ...]
+    token: str  # what apply_agreement_change checks: nothing changed since
+
+    @property
+    def changed_incidents(self) -> int:
+        return len({change.key for change in self.changes})
+
+    @property
+    def newly_breached(self) -> tuple[str, ...]:
+        """The incidents that would become breached, each once."""
+        return tuple(dict.fromkeys(c.key for c in self.changes if c.becomes_breached))
+
+
+def _agreement(new: str | Agreement, vendor: str) -> Agreement:
+    agreement = new if isinstance(new, Agreement) else parse_agreement(new, f"{vendor}.toml")
+    if agreement.vendor != vendor:
+        raise InputError(f"the agreement is {agreement.vendor!r}'s, not {vendor!r}'s")
+    return agreement
+
+
+def _token(vendor: str, agreement: Agreement, found: rows.Range) -> str:
+    """The open incidents as read (each at its version and agreement version) and the new
+    agreement's text: a preview is stale when any of it changed."""
+    digest = hashlib.sha256(f"{vendor}\n{catalog.source_digest(agreement.source)}".encode())
+    for incident in found.incidents:
+        digest.update(f"\n{incident.id}:{incident.version}:{incident.agreement_version_id}"
+                      .encode())
+    return digest.hexdigest()
+
+
+def _vendor_id(session: Session, vendor: str) -> int:
+    found = catalog.vendor_id(session, vendor)
+    if found is None:
+        known = ", ".join(catalog.vendor_keys(session))
+        raise InputError(f"unknown vendor {vendor!r}; expected one of: {known}")
+    return found
+
+
+def preview_agreement_change(desk: Desk, vendor: str, new: str | Agreement, now: datetime
+                             ) -> AgreementPreview:
+    """For the vendor's open incidents: how many due times would change under ``new`` (an
+    agreement file's text, or an agreement), each before and after, and which would become
+    breached at ``now``; and each of its calendars' open time over the next 14 days."""
+    agreement = _agreement(new, vendor)
+    with desk.reading() as session:
+        found = rows.read_open_of_vendor(session, _vendor_id(session, vendor))
+        pinned = {version: desk.parsed.get(session, version) for version in
+                  {incident.agreement_version_id for incident in found.incidents}}
+    book, changes = desk.sla.book, []
+    for incident in found.incidents:
+        site = desk.sla.site(incident.site_zone, incident.site_country)
+        events = found.timelines[incident.id]
+        before = {c.metric: c.at(now) for c in compute_clocks(
+            events, pinned[incident.agreement_version_id], site, book)}
+        after = {c.metric: c.at(now) for c in compute_clocks(events, agreement, site, book)}
+        for metric in sorted(before.keys() | after.keys()):
+            old, new_state = before.get(metric), after.get(metric)
+            old_due = old.due if old is not None else None
+            new_due = new_state.due if new_state is not None else None
+            if old_due == new_due:
+                continue
+            breached = (new_state is not None and new_state.state is ClockState.BREACHED
+                        and (old is None or old.state is not ClockState.BREACHED))
+            changes.append(DueChange(incident_key(incident.number), metric, old_due, new_due,
+                                     breached))
+    return AgreementPreview(vendor, agreement, now, len(found.incidents), tuple(changes),
+                            calendars_ahead(desk, agreement, now), _token(vendor, agreement, found))
+
+
+def calendars_ahead(desk: Desk, agreement: Agreement, now: datetime,
+                    days: int = OPEN_TIME_DAYS) -> tuple[OpenTime, ...]:
+    """Each calendar of the agreement with its open time over the next ``days``."""
+    site = desk.sla.site()
+    found = []
+    for spec in agreement.calendars.values():
+        calendar = desk.sla.book.calendar(spec, site)
+        found.append(OpenTime(spec.key, spec.name, calendar.rules.zone, tuple(
+            open_time(calendar, now, now + timedelta(days=days)))))
+    return tuple(found)
+
+
+def apply_agreement_change(desk: Desk, vendor: str, version: int,
+                           expected: str | AgreementPreview, now: datetime, *,
+                           author: str | None = None) -> int:
+    """Pin the vendor's open incidents to its version ``version`` and recompute their
+    clocks, in one transaction (closed incidents keep theirs); refused when the open
+    incidents or the version are not what the preview (or its token) saw. Returns how many
+    incidents were pinned."""
+    token = expected.token if isinstance(expected, AgreementPreview) else expected
+    with desk.work(author) as work:
+        session = work.session
+        catalog.lock_agreements(session)
+        stored = catalog.version_source(session, vendor, version)
+        if stored is None:
+            _vendor_id(session, vendor)
+            raise InputError(f"{vendor} has no version {version}")
+        version_id, source = stored
+        agreement = desk.parsed.get(session, version_id, source)
+        found = rows.read_open_of_vendor(session, _vendor_id(session, vendor), lock=True)
+        if _token(vendor, agreement, found) != token:
+            raise StalePreviewError(
+                f"{vendor}'s open incidents or version {version} changed since the preview; "
+                "preview the change again")
+        changes = _recomputed(desk, found, agreement, version_id)
+        versions = {incident.id: incident.version for incident in found.incidents
+                    if incident.agreement_version_id != version_id}
+        if changes:
+            rows.write_changes(session, changes, {i.id: i.version for i in found.incidents})
+        return rows.repin(session, versions, version_id, author=work.author, at=work.now)
+
+
+def _recomputed(desk: Desk, found: rows.Range, agreement: Agreement, version_id: int
+                ) -> rows.CacheChanges:
+    """The cached clocks and next due times of the incidents under ``agreement``."""
+    changes = rows.CacheChanges()
+    cached, book = found.cached, desk.sla.book
+    for incident in found.incidents:
+        if incident.agreement_version_id == version_id:
+            continue
+        site = desk.sla.site(incident.site_zone, incident.site_country)
+        clocks = compute_clocks(found.timelines[incident.id], agreement, site, book)
+        for clock in clocks:
+            computed = cached_clock(clock)
+            old = cached.pop((incident.id, clock.metric), None)
+            if old != computed:
+                changes.clock(incident.id, clock.metric, computed, new=old is None)
+        due = next_due(clocks) if incident.status in _OPEN else None
+        if due != incident.next_due_at:
+            changes.next_dues.append({"key": incident.id, "due": due})
+    moved = {i.id for i in found.incidents if i.agreement_version_id != version_id}
+    changes.removed.extend(key for key in cached if key[0] in moved)
+    return changes
+
