@@ -193,31 +193,32 @@ def problems(copy: Path) -> list[str]:
     return []
 
 
-def restore(copy: Path, live: Path, aside: Path) -> Path | None:
+def restore(copy: Path, live: Path, aside: Path, *, in_place: bool = True) -> Path | None:
     """Put the data of ``copy`` in the database at ``live``.
 
-    Through SQLite's backup into the live file, which other connections may hold open
-    (they see the restored data); a file SQLite cannot open as a database is moved aside to
-    ``aside``, with its -wal and -shm (a stale log must not be replayed onto the restored
-    data), and the copy put in its place. Returns where the set-aside file went, if any.
+    ``in_place``: through SQLite's backup into the live file, which other connections may
+    hold open (they see the restored data). Otherwise, or when SQLite cannot open the live
+    file as a database, the file is moved aside to ``aside`` with its -wal and -shm (a
+    stale log must never be replayed onto the restored data) and the copy put in its place.
+    Returns where the set-aside file went, if anywhere.
     """
-    try:
-        with closing(_read_only(copy, immutable=True)) as source, \
-                closing(sqlite3.connect(live, timeout=BUSY_TIMEOUT_MS / 1000)) as target:
-            source.backup(target)
-        return None
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise StorageError(Problem.BUSY, f"the database file {live} is busy: another "
-                               "deskapp is writing to it; close it and try again") from exc
-        if not live.exists():
-            raise
-    except sqlite3.DatabaseError:
-        pass
+    if in_place and live.exists():
+        try:
+            with closing(_read_only(copy, immutable=True)) as source, \
+                    closing(sqlite3.connect(live, timeout=BUSY_TIMEOUT_MS / 1000)) as target:
+                source.backup(target)
+            return None
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StorageError(Problem.BUSY, f"the database file {live} is busy: "
+                                   "another deskapp is writing to it; try again") from exc
+        except sqlite3.DatabaseError:
+            pass
     return _replace_file(copy, live, aside)
 
 
-def _replace_file(copy: Path, live: Path, aside: Path) -> Path:
+def _replace_file(copy: Path, live: Path, aside: Path) -> Path | None:
+    moved = None
     unfinished = live.with_name(live.name + UNFINISHED)
     with open(copy, "rb") as source, open(unfinished, "wb") as written:
         while chunk := source.read(1 << 20):
@@ -228,9 +229,10 @@ def _replace_file(copy: Path, live: Path, aside: Path) -> Path:
         stale = live.with_name(live.name + suffix)
         if stale.exists():
             os.replace(stale, aside.with_name(aside.name + suffix))
+            moved = aside
     os.replace(unfinished, live)
     sync_folder(live.parent)
-    return aside
+    return moved
 
 
 def sync_folder(folder: Path) -> None:
