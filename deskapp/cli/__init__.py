@@ -34,12 +34,14 @@ COMMANDS = {
     "policy": "deskapp.cli.policy",
     "incident": "deskapp.cli.incident",
     "demo": "deskapp.cli.demo",
+    "backup": "deskapp.cli.backup",
 }
 SUMMARIES = {
     "sla": "due times and business time left for a target",
     "policy": "the vendor agreements deskapp knows",
     "incident": "log, list, show and work incidents",
     "demo": "fill an empty database with demo incidents",
+    "backup": "take, list, verify and restore backups of the database file",
 }
 GLOBAL_OPTIONS_WITH_VALUES = {"--db"}
 # How Python keeps the bytes of an argument the terminal's encoding cannot read.
@@ -142,8 +144,13 @@ def _run(args_list: list[str]) -> int:
         result: int = args.handler(args)
         return result
     except InputError as error:
+        text = str(error)
+        if getattr(error, "problem", None) == "corrupt":  # a damaged database
+            from deskapp.cli.backup import damaged_advice
+
+            text += damaged_advice(args_list)
         # One line, whatever the message quotes: its control characters are shown, not obeyed.
-        print(f"deskapp: error: {shown(str(error))}", file=sys.stderr)
+        print(f"deskapp: error: {shown(text)}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
