@@ -110,7 +110,8 @@ def backups(url: str, *, folder: str | None = None) -> list[Backup]:
         taken_at = _taken_at(path.name, database)
         if taken_at is not None and path.is_file():
             found.append(_listed(path, taken_at))
-    return sorted(found, key=lambda b: (b.taken_at, b.name), reverse=True)
+    # Two taken in one second: the second is named ...-2 (a longer name).
+    return sorted(found, key=lambda b: (b.taken_at, len(b.name), b.name), reverse=True)
 
 
 def _listed(path: Path, taken_at: datetime, state: str | None = None) -> Backup:
@@ -160,13 +161,9 @@ def prune(url: str, *, now: datetime, folder: str | None = None) -> list[str]:
     """Remove the backups the retention rule no longer keeps; their names."""
     found = backups(url, folder=folder)
     keep = kept([b.taken_at for b in found], now)
-    # Two backups in one second share an instant: the newest name of each is the one kept.
-    newest: dict[datetime, str] = {}
-    for b in found:
-        newest.setdefault(b.taken_at, b.name)
     removed = []
-    for b in found:
-        if b.taken_at not in keep or newest[b.taken_at] != b.name:
+    for b in found:  # two taken in one second are kept or removed together
+        if b.taken_at not in keep:
             b.path.unlink(missing_ok=True)
             backup.facts_path(b.path).unlink(missing_ok=True)
             removed.append(b.name)

@@ -35,6 +35,8 @@ COMMANDS = {
     "incident": "deskapp.cli.incident",
     "demo": "deskapp.cli.demo",
     "backup": "deskapp.cli.backup",
+    "export": "deskapp.cli.transfer",
+    "import": "deskapp.cli.transfer",
 }
 SUMMARIES = {
     "sla": "due times and business time left for a target",
@@ -42,6 +44,8 @@ SUMMARIES = {
     "incident": "log, list, show and work incidents",
     "demo": "fill an empty database with demo incidents",
     "backup": "take, list, verify and restore backups of the database file",
+    "export": "write every incident with its timeline as JSON (or CSV)",
+    "import": "read incidents from a deskapp export or a CSV file, all or nothing",
 }
 GLOBAL_OPTIONS_WITH_VALUES = {"--db"}
 # How Python keeps the bytes of an argument the terminal's encoding cannot read.
