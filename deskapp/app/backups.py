@@ -141,6 +141,9 @@ def create(url: str, *, now: datetime, folder: str | None = None,
     except OSError as exc:
         raise InputError(f"cannot create the backup folder {where}: {exc.strerror}") from exc
     backup.remove_unfinished(where, f"{backup.escape(database.name)}.*{SUFFIX}")
+    for facts in where.glob(f"{backup.escape(database.name)}.*{SUFFIX}{backup.FACTS}"):
+        if not facts.with_name(facts.name.removesuffix(backup.FACTS)).exists():
+            facts.unlink(missing_ok=True)  # its copy was killed before being renamed
     taken_at = now.astimezone(UTC).replace(microsecond=0)
     target = where / f"{database.name}.{taken_at:{_STAMP}}{SUFFIX}"
     count = 1
