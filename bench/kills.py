@@ -142,6 +142,7 @@ def kill_writers(folder: Path, kills: int, *, seed: int = 1, with_backups: bool 
     """Start a writer ``kills`` times and SIGKILL it at a random moment of its work,
     checking the database after each kill; ``with_backups``: a process takes backups
     meanwhile and is killed at random moments too."""
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / "killed.sqlite3"
     url = sqlite_url(path)
     Desk.open(url, office=OFFICE).shutdown()

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 
 FORMAT = "deskapp incidents"
 VERSION = 1
+_KINDS = {kind.value: kind for kind in EventKind}
 # A report names this many bad incidents or rows, then counts the rest.
 REPORTED = 20
 
@@ -219,14 +220,14 @@ def _incoming(item: dict[str, Any], label: str, number: int) -> Incoming:
         if not isinstance(event, dict):
             raise InputError(f"event {position} is not an object")
         data = event.get("data", {})
-        if not (isinstance(data, dict) and all(isinstance(k, str) and isinstance(v, str)
-                                               for k, v in data.items())):
+        # JSON's names are always text: only the values need a look.
+        if type(data) is not dict or not all(type(value) is str for value in data.values()):
             raise InputError(f"event {position}'s data must map names to text")
-        try:
-            kind = EventKind(str(event.get("kind")))
-        except ValueError:
+        named = event.get("kind")
+        kind = _KINDS.get(named) if isinstance(named, str) else None
+        if kind is None:
             raise InputError(f"event {position} has an unknown kind "
-                             f"{str(event.get('kind'))[:40]!r}") from None
+                             f"{str(event.get('kind'))[:40]!r}")
         at = _instant(event.get("at"), f"event {position}'s time", required=True)
         assert at is not None
         author = _text(event, "author")
@@ -315,15 +316,15 @@ def store(desk: Desk, incoming: Sequence[Incoming],
                 number += 1
                 row["number"] = number
         clocks = [row.pop("clocks") for row in rows]
-        ids = bulk.insert_incidents(connection, rows)
+        ids = transfer.insert_incidents(connection, rows)
         events = [{"incident_id": incident_id, "seq": seq, "kind": event.kind.value,
                    "at": event.at, "recorded_at": recorded, "author": event.author,
                    "data": dict(event.data)}
                   for incident_id, item in zip(ids, kept, strict=True)
                   for seq, (event, recorded) in enumerate(
                       zip(item.events, item.recorded, strict=True), start=1)]
-        bulk.insert_events(connection, events)
-        bulk.insert_clocks(connection, [{"incident_id": incident_id, **clock}
+        transfer.insert_events(connection, events)
+        transfer.insert_clocks(connection, [{"incident_id": incident_id, **clock}
                                         for incident_id, rows_of in zip(ids, clocks,
                                                                         strict=True)
                                         for clock in rows_of])

@@ -3,15 +3,17 @@ few an import needs beside the bulk inserts of ``deskapp.storage.bulk``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from datetime import datetime
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, insert, select
+from sqlalchemy import Connection, Table, func, insert, select
 
+from deskapp.storage import bulk
 from deskapp.storage.models import AgreementVersion, Product, User, Vendor
 from deskapp.storage.records import INCIDENTS
-from deskapp.storage.timelines import EVENTS
+from deskapp.storage.timelines import CLOCKS, EVENTS
 
 # The incident's own columns an export carries; the rest are ids (named instead) and what
 # the clocks give (recomputed on import).
@@ -93,3 +95,59 @@ def taken_numbers(connection: Connection, numbers: Iterable[int]) -> list[int]:
         taken += connection.execute(select(INCIDENTS.c.number).where(
             INCIDENTS.c.number.in_(part))).scalars().all()
     return sorted(taken)
+
+
+def insert_incidents(connection: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """Insert incident rows as ``bulk.insert_incidents`` does; their new ids in order.
+
+    On SQLite (where this transaction holds the only write lock) the ids are given here,
+    after the highest, and every row goes in through one statement with its values made as
+    the column types would make them: an import of 100,000 incidents, their million events
+    and 300,000 cached clocks spends 45 s in SQLAlchemy's processing of each value, 15 s so.
+    """
+    if connection.dialect.name != "sqlite":
+        return bulk.insert_incidents(connection, rows)
+    first = (connection.scalar(select(func.max(INCIDENTS.c.id))) or 0) + 1
+    ids = list(range(first, first + len(rows)))
+    _insert(connection, INCIDENTS, [{**row, "id": new} for new, row in zip(ids, rows,
+                                                                          strict=True)])
+    return ids
+
+
+def insert_events(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert timeline rows as ``bulk.insert_events`` does (SQLite: as ``insert_incidents``)."""
+    if connection.dialect.name != "sqlite":
+        bulk.insert_events(connection, rows)
+    else:
+        _insert(connection, EVENTS, rows)
+
+
+def insert_clocks(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert cached clock rows as ``bulk.insert_clocks`` does (SQLite: as
+    ``insert_incidents``)."""
+    if connection.dialect.name != "sqlite":
+        bulk.insert_clocks(connection, rows)
+    else:
+        _insert(connection, CLOCKS, rows)
+
+
+def _insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    names = [column.name for column in table.columns if column.name in rows[0]]
+    made = [_SQLITE_VALUE.get(type(table.c[name].type).__name__) for name in names]
+    statement = (f"INSERT INTO {table.name} ({', '.join(names)}) "
+                 f"VALUES ({', '.join('?' for _ in names)})")
+    connection.exec_driver_sql(statement, [
+        tuple(value if make is None or value is None else make(value)
+              for make, value in zip(made, (row[name] for name in names), strict=True))
+        for row in rows])
+
+
+def _sqlite_instant(moment: datetime) -> str:
+    """How ``models.UTCDateTime`` keeps an instant in SQLite: its UTC wall time as text."""
+    return moment.astimezone(UTC).isoformat(" ", "microseconds")[:26]
+
+
+_SQLITE_VALUE: dict[str, Any] = {"UTCDateTime": _sqlite_instant, "JSON": json.dumps,
+                                 "Boolean": int}

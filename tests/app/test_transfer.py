@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
+from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,11 @@ def _export(desk: Desk) -> dict[str, Any]:
 def _all_clocks(desk: Desk) -> dict[str, Any]:
     keys = [item["key"] for item in _export(desk)["incidents"]]
     return {key: desk.cached_clocks(key) for key in keys}
+
+
+def _raw(path: Path, query: str) -> list[Any]:
+    with closing(sqlite3.connect(path)) as connection:
+        return connection.execute(query).fetchall()
 
 
 def _queue(desk: Desk, clock: Clock) -> list[Any]:
@@ -67,6 +74,16 @@ def test_export_then_import_gives_the_same_incidents_timelines_and_clocks(
         for key in ("INC-000001", "INC-000150", "INC-000301"):
             assert target.cached_clocks(key) == target.fresh_clocks(key)
         assert _queue(target, clock) == _queue(filled, clock)
+        # Stored as the desk's own writes store them, to the character.
+        for query in ("SELECT number, title, reported_at, updated_at, next_due_at, is_open "
+                      "FROM incidents ORDER BY number",
+                      "SELECT number, seq, at, recorded_at, data FROM incident_events JOIN "
+                      "incidents ON incidents.id = incident_id ORDER BY number, seq",
+                      "SELECT number, metric, due_at, warning_at, paused_seconds FROM "
+                      "target_clocks JOIN incidents ON incidents.id = incident_id "
+                      "ORDER BY number, metric"):
+            assert _raw(tmp_path / "target.sqlite3", query) == _raw(
+                tmp_path / "source.sqlite3", query)
     finally:
         target.shutdown()
         filled.shutdown()
@@ -125,6 +142,10 @@ def test_a_small_hand_written_file_imports(sqlite_desk: Desk) -> None:
     (json.dumps(_file(events=[{"kind": "exploded", "at": "2027-02-01T10:00:00Z",
                                "author": "a"}])).encode(), "unknown kind 'exploded'"),
     (json.dumps(_file(events=[])).encode(), "has no timeline"),
+    (json.dumps(_file(events=[{"kind": ["created"], "at": "2027-02-01T10:00:00Z",
+                               "author": "a"}])).encode(), "unknown kind"),
+    (json.dumps(_file(events=[{"kind": "created", "at": "2027-02-01T10:00:00Z",
+                               "author": "a", "data": {"x": 1}}])).encode(), "map names"),
 ])
 def test_bad_files_are_one_message_and_change_nothing(
         sqlite_desk: Desk, data: bytes, message: str) -> None:
