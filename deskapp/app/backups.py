@@ -77,6 +77,16 @@ def database_file(url: str) -> Path:
     return path
 
 
+def backed_up_here(url: str) -> bool:
+    """Whether deskapp takes the backups of this database (an SQLite file: yes)."""
+    return backup.database_file(url) is not None
+
+
+def damaged(error: BaseException) -> bool:
+    """Whether ``error`` says the database file is damaged (a backup may be restored)."""
+    return isinstance(error, StorageError) and error.problem is Problem.CORRUPT
+
+
 def folder_for(url: str, chosen: str | None = None) -> Path:
     """Where the desk's backups go: $DESKAPP_BACKUP_DIR, else ``chosen`` (the window's
     setting, or the command line's --folder), else ``backups`` beside the database."""

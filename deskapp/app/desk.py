@@ -303,6 +303,11 @@ class Desk:
 
     # ----- backups ------------------------------------------------------------------------
 
+    def url(self) -> str:
+        """The database's URL, as another process of this desk opens it (a backup's
+        restore, an export): never shown, it may hold a password."""
+        return self.database.url_for_worker()
+
     def backup_now(self, folder: str | None = None) -> backups.Backup:
         """A verified backup of the desk's SQLite file, taken while it works."""
         return backups.create(self.database.url_for_worker(), now=self.now(), folder=folder)
