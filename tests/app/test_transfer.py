@@ -178,3 +178,19 @@ def test_every_bad_incident_is_named_and_none_imported(sqlite_desk: Desk) -> Non
     assert "incident INC-000009: unknown status" in message
     assert "incident 4: is not an object" in message
     assert _export(sqlite_desk)["incidents"] == []
+
+
+def test_an_export_imports_into_sqlite_or_postgresql_with_the_same_clocks(
+        filled: Desk, any_database_url: str, clock: Clock) -> None:
+    out = io.StringIO()
+    transfer.export_json(filled, out)
+    target = open_desk(any_database_url, clock)
+    try:
+        assert transfer.import_json(target, out.getvalue().encode()).incidents == 301
+        assert _export(target)["incidents"] == _export(filled)["incidents"]
+        assert _all_clocks(target) == _all_clocks(filled)
+        # numbering goes on after the imported incidents
+        assert target.log(draft(), author="ana").incident.key == "INC-000302"
+    finally:
+        target.shutdown()
+        filled.shutdown()
