@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from deskapp.app import agreements, incidents
+from deskapp.app import agreements, backups, incidents
 from deskapp.app import compliance as review
 from deskapp.app import queue as queue_cases
 from deskapp.app.incidents import Changed, ConflictError
@@ -398,6 +398,25 @@ class Desk:
             incident = incidents.load(session, key)
             stored = timelines.cached_clocks(session.connection(), incident.id)
         return {metric: clock._asdict() for metric, clock in stored.items()}
+
+    # ----- backups ------------------------------------------------------------------------
+
+    def url(self) -> str:
+        """The database's URL, as another process of this desk opens it (a backup's
+        restore, an export): never shown, it may hold a password."""
+        return self.database.url_for_worker()
+
+    def backup_now(self, folder: str | None = None) -> backups.Backup:
+        """A verified backup of the desk's SQLite file, taken while it works."""
+        return backups.create(self.database.url_for_worker(), now=self.now(), folder=folder)
+
+    def daily_backup(self, folder: str | None = None) -> backups.Backup | None:
+        """The day's backup, when none was taken today and something changed since."""
+        return backups.daily(self.database.url_for_worker(), now=self.now(), folder=folder)
+
+    def backups(self, folder: str | None = None) -> list[backups.Backup]:
+        """The desk's backups, newest first, with their states."""
+        return backups.backups(self.database.url_for_worker(), folder=folder)
 
     def fresh_clocks(self, key: str) -> dict[str, dict[str, Any]]:
         """The clocks computed from the timeline, as the cache would keep them."""

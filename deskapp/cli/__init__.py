@@ -34,12 +34,18 @@ COMMANDS = {
     "policy": "deskapp.cli.policy",
     "incident": "deskapp.cli.incident",
     "demo": "deskapp.cli.demo",
+    "backup": "deskapp.cli.backup",
+    "export": "deskapp.cli.transfer",
+    "import": "deskapp.cli.transfer",
 }
 SUMMARIES = {
     "sla": "due times and business time left for a target",
     "policy": "the vendor agreements deskapp knows",
     "incident": "log, list, show and work incidents",
     "demo": "fill an empty database with demo incidents",
+    "backup": "take, list, verify and restore backups of the database file",
+    "export": "write every incident with its timeline as JSON (or CSV)",
+    "import": "read incidents from a deskapp export or a CSV file, all or nothing",
 }
 GLOBAL_OPTIONS_WITH_VALUES = {"--db", "--read-only"}
 # How Python keeps the bytes of an argument the terminal's encoding cannot read.
@@ -159,8 +165,13 @@ def _run(args_list: list[str]) -> int:
         result: int = args.handler(args)
         return result
     except InputError as error:
+        text = str(error)
+        if getattr(error, "problem", None) == "corrupt":  # a damaged database
+            from deskapp.cli.backup import damaged_advice
+
+            text += damaged_advice(args_list)
         # One line, whatever the message quotes: its control characters are shown, not obeyed.
-        print(f"deskapp: error: {shown(str(error))}", file=sys.stderr)
+        print(f"deskapp: error: {shown(text)}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import glob
 import logging
-import os
 import re
-import sqlite3
 from collections.abc import Mapping
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +20,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, inspect, text
 
 from deskapp.paths import migrations_dir
+from deskapp.storage import backup
 from deskapp.storage.engine import is_sqlite, sqlite_path
 from deskapp.storage.errors import Problem, StorageError, describe, storage_errors, translate
 from deskapp.storage.locks import MIGRATION_LOCK
@@ -222,9 +220,6 @@ def _checked_revision(connection: Connection, engine: Engine) -> str | None:
 # ----- copies of an SQLite file taken before a migration ------------------------------------
 
 KEEP_BACKUPS = 3
-# A copy is written under this suffix and renamed once verified: a name ending in .bak is
-# always a whole, checked copy.
-_UNFINISHED = ".partial"
 
 
 def backup_path(path: Path, revision: str, now: datetime) -> Path:
@@ -248,90 +243,56 @@ def backup_before_migrating(path: Path, revision: str, now: datetime) -> Path:
     """A copy of the database before it leaves ``revision``: the last one taken when the
     database has not changed since (a migration that failed and is tried again), else a
     new one."""
-    image = _image(path)
     taken = backups(path, revision)
-    if taken and _holds(taken[-1], image):
+    copy = _write_backup(path, revision, now, prune=False)
+    if taken and _same_file(taken[-1], copy):
         log.info("%s is unchanged since %s was taken: not copied again", path, taken[-1])
+        copy.unlink()
         return taken[-1]
-    return _write_backup(path, revision, now, image)
+    _prune(path)
+    return copy
 
 
 def backup_sqlite(path: Path, revision: str, now: datetime) -> Path:
     """Copy an SQLite database (WAL included) to a single self-contained backup file.
 
-    The copy is written under a temporary name, checked (``PRAGMA integrity_check``),
-    flushed to disk and renamed; only the last ``KEEP_BACKUPS`` copies are kept, and what an
-    interrupted copy left behind is removed.
+    The copy (``deskapp.storage.backup``) is written under a temporary name, checked
+    (``PRAGMA integrity_check``), flushed to disk and renamed; only the last
+    ``KEEP_BACKUPS`` copies are kept, and what an interrupted copy left behind is removed.
     """
-    return _write_backup(path, revision, now, _image(path))
+    return _write_backup(path, revision, now)
 
 
-def _image(path: Path) -> bytes:
-    """The database as one file in rollback-journal mode (what a WAL holds included)."""
-    with closing(sqlite3.connect(path)) as source:
-        image = bytearray(source.serialize())
-    # Header bytes 18 and 19 (file format write and read versions) are 2 in WAL mode: 1
-    # makes the copy a plain file, which opens without a -wal or -shm beside it.
-    if len(image) >= 20:
-        image[18:20] = b"\x01\x01"
-    return bytes(image)
-
-
-def _holds(copy: Path, image: bytes) -> bool:
+def _same_file(one: Path, other: Path) -> bool:
     try:
-        return copy.stat().st_size == len(image) and copy.read_bytes() == image
+        return (one.stat().st_size == other.stat().st_size
+                and backup.file_digest(one) == backup.file_digest(other))
     except OSError:
         return False
 
 
-def _write_backup(path: Path, revision: str, now: datetime, image: bytes) -> Path:
+def _write_backup(path: Path, revision: str, now: datetime, *, prune: bool = True) -> Path:
     _remove_unfinished(path)
     target = backup_path(path, revision, now)
-    unfinished = target.with_name(target.name + _UNFINISHED)
     try:
-        with open(unfinished, "xb") as copy:
-            copy.write(image)
-            copy.flush()
-            os.fsync(copy.fileno())
-        _verify(unfinished)
-        os.replace(unfinished, target)
-        _sync_folder(target.parent)
-    except BaseException:
-        unfinished.unlink(missing_ok=True)
-        raise
-    for old in backups(path)[:-KEEP_BACKUPS]:
-        old.unlink(missing_ok=True)
+        backup.take(path, target)
+    except StorageError as exc:
+        raise StorageError(exc.problem, f"{exc}: the database was not migrated") from exc
+    if prune:
+        _prune(path)
     return target
 
 
-def _verify(copy: Path) -> None:
-    # immutable: the check writes nothing beside the copy (no -wal, -shm or -journal).
-    uri = f"{copy.absolute().as_uri()}?mode=ro&immutable=1"
-    with closing(sqlite3.connect(uri, uri=True)) as check:
-        problems = [row[0] for row in check.execute("PRAGMA integrity_check")]
-    if problems != ["ok"]:
-        raise StorageError(Problem.CORRUPT,
-                           f"the copy {copy} of the database before migrating it is damaged "
-                           f"({'; '.join(problems[:3])}): the database was not migrated")
-
-
-def _sync_folder(folder: Path) -> None:
-    # The rename is durable once the folder is flushed (not possible on Windows).
-    if os.name != "posix":
-        return
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+def _prune(path: Path) -> None:
+    for old in backups(path)[:-KEEP_BACKUPS]:
+        old.unlink(missing_ok=True)
 
 
 def _remove_unfinished(path: Path) -> None:
     """What a copy interrupted by a crash or a kill left: an unfinished copy, or (from an
     older deskapp, which copied in place) a .bak with a -journal beside it."""
     name = glob.escape(path.name)
-    for stray in path.parent.glob(f"{name}.before-*.bak{_UNFINISHED}*"):
-        stray.unlink(missing_ok=True)
+    backup.remove_unfinished(path.parent, f"{name}.before-*.bak")
     for journal in path.parent.glob(f"{name}.before-*.bak-journal"):
         journal.with_name(journal.name.removesuffix("-journal")).unlink(missing_ok=True)
         journal.unlink(missing_ok=True)

@@ -230,6 +230,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(action("recompute", "Recompute all &clocks", "",
                                    self.recompute_clocks,
                                    "Recompute every incident's cached SLA clocks"))
+        file_menu.addAction(action("backups", "&Backups…", "", self.show_backups,
+                                   "Take, verify and restore backups of the database"))
         file_menu.addSeparator()
         file_menu.addAction(action("quit", "&Quit", "Ctrl+Q", self.close))
 
@@ -281,8 +283,9 @@ class MainWindow(QMainWindow):
         self._begin_opening(f"Opening {shown_url(url)}…")
         self.station.owns_desk = True
         clock = self.station.desk_clock()
+        folder = self.prefs.backup_folder or None
         self.tasks.run(lambda: open_database(url, office=office, clock=clock,
-                                             read_only=read_only),
+                                             read_only=read_only, backup_folder=folder),
                        self._opened, self._open_failed)
 
     def open_read_only(self, path: str | None = None) -> bool:
@@ -344,9 +347,13 @@ class MainWindow(QMainWindow):
     def _open_failed(self, error: Exception) -> None:
         self.statusBar().clearMessage()
         self.detail.subtitle.setText("No database is open.")
+        from deskapp.ui.backups import restore_offer
+
+        offer = restore_offer(self.station, error, self.reopen, self,
+                              self.queue_info.show_message)
         self.queue_info.show_message(
             f"Could not open the database: {error}", "error",
-            ("&Settings…", self.open_settings))
+            offer or ("&Settings…", self.open_settings))
 
     def _use_catalog(self, catalog: Catalog) -> None:
         self.station.use_catalog(catalog)
@@ -460,6 +467,23 @@ class MainWindow(QMainWindow):
 
         self.tasks.run_with_progress(lambda report: desk.recompute_all(report), finished, step,
                                      self._show_error)
+
+    def show_backups(self) -> None:
+        if self.desk is None:
+            return
+        from deskapp.ui.backups import BackupsDialog
+
+        dialog = BackupsDialog(self.station, self.desk.url(), self.reopen, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.station.keep_dialog(dialog)
+        dialog.open()
+
+    def reopen(self, url: str) -> None:
+        """Open the database again (on the data a backup restored)."""
+        self.queue.stop()
+        self.shut_down_desk()
+        self._set_ready(False)
+        self.open_database(url)
 
     # ----- help -------------------------------------------------------------------------
 

@@ -9,9 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from deskapp.app import backups
+from deskapp.app.backups import Backup
 from deskapp.app.desk import Desk
 from deskapp.app.locations import sqlite_url
 from deskapp.core.agreement import Agreement
+from deskapp.core.errors import InputError
 from deskapp.office import Office
 
 DEMO_INCIDENTS = 2000
@@ -46,17 +49,54 @@ def load_catalog(desk: Desk) -> Catalog:
     return Catalog(agreements, desk.users(), desk.office)
 
 
+class DamagedDatabase(InputError):
+    """The database file is damaged and a verified backup of it can be restored."""
+
+    def __init__(self, message: str, url: str, backup: Backup) -> None:
+        super().__init__(message)
+        self.url = url
+        self.backup = backup
+
+
 def open_database(url: str, *, office: Office | None = None,
-                  clock: Callable[[], datetime] | None = None, read_only: bool = False
-                  ) -> Opened:
-    """Create or migrate the database and load the four shipped agreements; ``read_only``:
-    open an existing one as it is, to read."""
-    desk = Desk.open(url, office=office, clock=clock, read_only=read_only)
+                  clock: Callable[[], datetime] | None = None, read_only: bool = False,
+                  backup_folder: str | None = None) -> Opened:
+    """Create or migrate the database and load the four shipped agreements; then take the
+    day's backup when something changed since the last (an SQLite file only). ``read_only``:
+    open an existing one as it is, to read (and take no backup).
+
+    A damaged file is a DamagedDatabase when a verified backup of it exists: the message
+    says when that backup was taken (what was written after it would be lost)."""
     try:
-        return Opened(desk, load_catalog(desk))
+        desk = Desk.open(url, office=office, clock=clock, read_only=read_only)
+    except InputError as error:
+        if not backups.damaged(error):
+            raise
+        latest = _latest_backup(url, backup_folder)
+        if latest is None:
+            raise
+        raise DamagedDatabase(
+            f"{error}. The latest verified backup was taken "
+            f"{latest.taken_at:%Y-%m-%d %H:%M} UTC; restoring it loses what was written "
+            "after that", url, latest) from error
+    try:
+        opened = Opened(desk, load_catalog(desk))
     except BaseException:
         desk.shutdown()
         raise
+    if not read_only and backups.backed_up_here(url):  # PostgreSQL's server keeps its own
+        try:
+            desk.daily_backup(backup_folder)
+        except (InputError, OSError) as error:
+            opened.notes.append(f"Today's backup could not be taken: {error}")
+    return opened
+
+
+def _latest_backup(url: str, folder: str | None) -> Backup | None:
+    try:
+        return backups.latest_verified(url, folder=folder)
+    except (InputError, OSError):
+        return None
 
 
 def open_demo(*, clock: Callable[[], datetime] | None = None, office: Office | None = None,

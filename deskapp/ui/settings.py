@@ -106,6 +106,16 @@ class Preferences:
         return _number(self.store.value("database/poll_seconds", DEFAULT_POLL_SECONDS),
                        DEFAULT_POLL_SECONDS)
 
+    @property
+    def backup_folder(self) -> str:
+        """Where this workstation keeps the desk's backups; empty: beside the database
+        (a network share will do; $DESKAPP_BACKUP_DIR goes first)."""
+        return str(self.store.value("backups/folder", "") or "")
+
+    @backup_folder.setter
+    def backup_folder(self, folder: str) -> None:
+        self.store.setValue("backups/folder", folder.strip())
+
     def value(self, key: str) -> Any:
         return self.store.value(key)
 

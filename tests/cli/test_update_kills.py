@@ -9,6 +9,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import ModuleType
+
+import pytest
 
 from deskapp.app.desk import Desk
 from deskapp.core.lifecycle import EventKind
@@ -95,3 +98,31 @@ def test_an_update_killed_at_any_moment_is_written_whole_or_not_at_all(tmp_path:
     if edits:
         last = edits[-1]["title"].removeprefix("Title ")
         assert (view.title, view.reporter) == (f"Title {last}", f"Reporter {last}")
+
+
+# ----- a writer killed at random moments, with and without backups being taken beside it ---
+
+SAFETY_KILLS = int(os.environ.get("DESKAPP_SAFETY_KILLS", "24"))
+
+
+def _kills() -> ModuleType:
+    bench = str(Path(__file__).resolve().parents[2] / "bench")
+    if bench not in sys.path:
+        sys.path.insert(0, bench)
+    import kills
+
+    return kills
+
+
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("with_backups", [False, True], ids=["alone", "while backing up"])
+def test_a_writer_killed_at_random_moments_loses_no_acknowledged_write(
+        tmp_path: Path, with_backups: bool) -> None:
+    outcome = _kills().kill_writers(tmp_path, SAFETY_KILLS // 2, seed=3 if with_backups
+                                    else 2, with_backups=with_backups)
+    assert outcome.kills == SAFETY_KILLS // 2
+    assert outcome.acknowledged > SAFETY_KILLS  # the writers did write
+    assert outcome.lost == []
+    assert outcome.problems == []
+    if with_backups:
+        assert outcome.backups_checked > 0

@@ -14,7 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
 from deskapp.paths import migrations_dir
-from deskapp.storage import migrate
+from deskapp.storage import backup, migrate
 from deskapp.storage.database import Database
 from deskapp.storage.engine import open_engine, session_factory, sqlite_path
 from deskapp.storage.errors import Problem, StorageError
@@ -84,7 +84,8 @@ def test_a_copy_that_fails_its_check_is_not_kept(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "desk.sqlite3"
     _fill(path)
-    monkeypatch.setattr(migrate, "_image", lambda p: path.read_bytes()[:100] + b"\0" * 4000)
+    monkeypatch.setattr(backup, "_snapshot", lambda source, unfinished: unfinished.write_bytes(
+        path.read_bytes()[:100] + b"\0" * 4000))
     with pytest.raises((StorageError, sqlite3.DatabaseError)):
         backup_sqlite(path, "0003", NOW)
     assert sorted(p.name for p in tmp_path.iterdir() if ".bak" in p.name) == []
