@@ -72,8 +72,7 @@ class Database:
 
     def describe(self) -> str:
         """The database as a message names it ("the database file ..."), no password."""
-        path = sqlite_path(self.engine)
-        return f"the database file {path}" if path is not None else describe(self.engine.url)
+        return _described(self.engine)
 
     def url_for_worker(self) -> str:
         """The URL another process of this desk opens (with its password, never shown)."""
@@ -108,7 +107,7 @@ class Database:
 def _check_readable(engine: Engine) -> None:
     """A database opened read-only holds this version's schema: it cannot be created nor
     migrated, so anything else is one message."""
-    where = describe(engine.url)
+    where = _described(engine)
     revision = current_revision(engine)
     head = head_revision()
     if revision == head:
@@ -126,6 +125,12 @@ def _check_readable(engine: Engine) -> None:
                        f"{where} was made by an older deskapp (schema {revision}, this one "
                        f"reads {head}) and a database opened read-only is not brought up to "
                        "date: open a copy of it without read-only, which migrates the copy")
+
+
+def _described(engine: Engine) -> str:
+    """As ``errors.describe``, with a file named by its path, not by its ``file:`` URI."""
+    path = sqlite_path(engine)
+    return f"the database file {path}" if path is not None else describe(engine.url)
 
 
 def _has_incidents(engine: Engine) -> bool:

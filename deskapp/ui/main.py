@@ -42,8 +42,10 @@ def run_window(args: argparse.Namespace) -> int:
     if getattr(args, "demo", False):
         window.open_demo()
     else:
-        window.open_database(chosen_database(args, window.prefs.database),
-                             read_only=bool(getattr(args, "read_only", None)))
+        read_only = getattr(args, "read_only", None)  # the file, as given
+        window.open_database(database_url(read_only) if read_only
+                             else chosen_database(args, window.prefs.database),
+                             read_only=bool(read_only))
     return int(app.exec())
 
 

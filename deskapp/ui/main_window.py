@@ -280,7 +280,7 @@ class MainWindow(QMainWindow):
                       read_only: bool = False) -> None:
         """Open (creating or migrating) in the background; the window stays responsive.
         ``read_only``: an existing database, to read only."""
-        self._begin_opening(f"Opening {shown_url(url)}…")
+        self._begin_opening(f"Opening {shown_url(url)}{' read-only' if read_only else ''}…")
         self.station.owns_desk = True
         clock = self.station.desk_clock()
         folder = self.prefs.backup_folder or None

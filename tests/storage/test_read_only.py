@@ -83,11 +83,12 @@ def test_a_missing_file_is_one_message_and_is_not_created(tmp_path: Path) -> Non
 
 
 def test_an_empty_or_foreign_file_is_not_a_deskapp_database(tmp_path: Path) -> None:
-    empty = tmp_path / "empty.sqlite3"
+    empty = tmp_path / "empty 100%?#.sqlite3"
     empty.touch()
     with pytest.raises(StorageError, match="is not a deskapp database") as caught:
         Database.open(str(empty), read_only=True)
     assert caught.value.problem is Problem.NOT_DESKAPP
+    assert str(caught.value).startswith(f"the database file {empty} is not")  # as named
     assert empty.read_bytes() == b""  # no schema created in it
 
 

@@ -167,3 +167,28 @@ def test_file_open_read_only_starts_a_deskapp_of_its_own(
     assert window.open_read_only(str(copy[0]))
     assert started == [(sys.executable, ["-m", "deskapp", "--read-only", str(copy[0])])]
     assert window.desk is not None and not window.desk.read_only  # this desk stays open
+
+
+def test_deskapp_read_only_opens_the_window_read_only(
+        qapp, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        copy: tuple[Path, list[str]]) -> None:
+    """`deskapp --read-only PATH`: the window opens the file, read-only, named as given."""
+    from deskapp.cli import main
+    from deskapp.ui import main as window_main
+
+    opened: list[tuple[MainWindow, str, bool]] = []
+
+    def open_database(window: MainWindow, url: str, *, read_only: bool = False) -> None:
+        opened.append((window, url, read_only))
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # run_window sets its own
+    monkeypatch.setattr(window_main, "QSettings",
+                        lambda: QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    monkeypatch.setattr(window_main, "style_sheet", lambda: qapp.styleSheet())
+    monkeypatch.setattr(MainWindow, "open_database", open_database)
+    monkeypatch.setattr(type(qapp), "exec", lambda self: 0)
+    assert main(["--read-only", str(copy[0])]) == 0
+    ((window, url, read_only),) = opened
+    assert (url, read_only) == (sqlite_url(copy[0]), True)
+    window.close()
+    window.deleteLater()
