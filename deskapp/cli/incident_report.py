@@ -12,6 +12,7 @@ from deskapp.cli.printable import shown, shown_lines
 from deskapp.core.calendar import format_duration
 from deskapp.core.clocks import ClockState, TargetClock, TargetState
 from deskapp.core.lifecycle import Event, Status
+from deskapp.core.time_left import state_left_text
 
 TITLE_WIDTH = 40
 
@@ -90,9 +91,9 @@ def left_text(state: TargetState) -> str:
         return state.clock.note or "not started"
     if state.clock.met_at is not None:
         if left >= 0:
-            return f"met, {format_duration(left)} to spare"
-        return f"met late by {format_duration(-left)}"
-    text = format_duration(left)
+            return f"met, {state_left_text(state, left)} to spare"
+        return f"met late by {state_left_text(state, -left)}"
+    text = state_left_text(state, left)
     if state.state is ClockState.PAUSED:
         return f"{text} (paused)"
     if state.warning and state.state is ClockState.RUNNING:
@@ -198,7 +199,7 @@ def queue_text(rows: list[QueueRow], now: datetime, zone: ZoneInfo) -> str:
             due = "paused"
         else:
             due = "-"
-        left = (format_duration(state.left_seconds)
+        left = (state_left_text(state, state.left_seconds)
                 if state is not None and state.left_seconds is not None else "")
         lines.append((row.key, row.vendor, row.product, row.severity, row.tier,
                       row.status.value, row.assignee or "-", due, left,

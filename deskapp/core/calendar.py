@@ -414,6 +414,35 @@ class Calendar:
                 ended_before = close_ts
         return _utc(ended_before)
 
+    def whole_business_days(self, start: datetime, end: datetime) -> int:
+        """How many whole business days fit from ``start`` to ``end``: the largest N for
+        which ``add_business_days(start, N)`` is not after ``end`` (0 when it is earlier).
+
+        Found by doubling then halving from an estimate (no business day is longer than
+        the longest open day), so a year overdue takes a dozen steps, not hundreds."""
+        if end <= start:
+            return 0
+
+        def fits(days: int) -> bool:
+            return self.add_business_days(start, days) <= end
+
+        rules = self.rules
+        longest = 86400.0 if rules.always_open else 60.0 * max(
+            (sum(i.end - i.start for i in day) for day in rules.weekly), default=0) or 86400.0
+        low = int(self.business_seconds_between(start, end) // longest)
+        while low > 0 and not fits(low):
+            low //= 2
+        high = low + 1
+        while fits(high):
+            low, high = high, 2 * high
+        while high - low > 1:
+            middle = (low + high) // 2
+            if fits(middle):
+                low = middle
+            else:
+                high = middle
+        return low
+
     def business_seconds_between(self, start: datetime, end: datetime) -> float:
         """Open time from ``start`` to ``end``; negative when ``end`` is earlier."""
         if start.tzinfo is None or end.tzinfo is None:

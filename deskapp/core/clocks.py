@@ -97,7 +97,8 @@ class TargetClock:
         if self.met_at is not None:
             left = time_left(self.target, self.calendar, self.due, self.met_at)
             state = ClockState.MET if self.met_at <= self.due else ClockState.BREACHED
-            return TargetState(self, state, self.due, left, paused, False, self.warning_at)
+            return TargetState(self, state, self.due, left, paused, False, self.warning_at,
+                               self.met_at)
         if self.paused_since is not None:
             span = self._span(self.paused_since, now)
             due = _add(self.target, self.calendar, self.due, span)
@@ -108,11 +109,11 @@ class TargetClock:
             # warning point keeps the countdown out of warning.
             left = time_left(self.target, self.calendar, self.due, self.paused_since)
             return TargetState(self, ClockState.PAUSED, due, left, paused + span,
-                               _warns(warning_at, now), warning_at)
+                               _warns(warning_at, now), warning_at, self.paused_since)
         left = time_left(self.target, self.calendar, self.due, now)
         state = ClockState.BREACHED if now >= self.due else ClockState.RUNNING
         return TargetState(self, state, self.due, left, paused, _warns(self.warning_at, now),
-                           self.warning_at)
+                           self.warning_at, now)
 
     def _span(self, start: datetime, end: datetime) -> float:
         return target_time_between(self.target, self.calendar, start, end)
@@ -129,6 +130,9 @@ class TargetState:
     paused_seconds: float
     warning: bool  # past the warning point and still open
     warning_at: datetime | None  # the warning point, moved by the pauses up to the instant
+    # ``left_seconds`` is the target time from this instant (the instant asked, the pause's
+    # start, or when it was met) to the clock's own due time.
+    counted_from: datetime | None = None
 
     @property
     def metric(self) -> str:

@@ -38,3 +38,4 @@ def moment_label(moment: datetime, zone: ZoneInfo, *, weekday: bool = True) -> s
     local = moment.astimezone(zone)
     return f"{local:%a %Y-%m-%d %H:%M} {zone_label(moment, zone)}" if weekday \
         else f"{local:%Y-%m-%d %H:%M} {zone_label(moment, zone)}"
+

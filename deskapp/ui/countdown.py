@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from deskapp.core.agreement import Unit
 from deskapp.core.calendar import Calendar, HolidayKind, format_duration
 from deskapp.core.clocks import ClockState, TargetClock, TargetState
+from deskapp.core.time_left import state_left_text
 from deskapp.core.wording import moment_label as moment_text
-from deskapp.ui.wording import left_text as worded_left
 from deskapp.ui.wording import time_of_day_label
 
 METRICS = ("response", "workaround", "resolution")
@@ -61,14 +61,13 @@ def countdown(state: TargetState | None, warn_seconds: float = 0) -> Countdown:
     if look is Look.PENDING:
         return Countdown("not started", look, None)
     assert left is not None
-    target, calendar = state.clock.target, state.clock.calendar
     if look is Look.MET:
         return Countdown("✓ met", look, None)
     if look is Look.MET_LATE:
-        return Countdown(f"✓ {worded_left(-left, target, calendar)} late", look, None)
+        return Countdown(f"✓ {state_left_text(state, -left)} late", look, None)
     if look is Look.PAUSED:
-        return Countdown(f"‖ {worded_left(left, target, calendar)}", look, left)
-    return Countdown(worded_left(left, target, calendar), look, left)
+        return Countdown(f"‖ {state_left_text(state, left)}", look, left)
+    return Countdown(state_left_text(state, left), look, left)
 
 
 def left_text(seconds: float) -> str:

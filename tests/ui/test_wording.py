@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from deskapp.app.desk import Desk
 from deskapp.core.agreement import Target, Unit
+from deskapp.core.time_left import left_text
 from deskapp.core.wording import moment_label, plural, zone_label
 from deskapp.ui.countdown import countdown
-from deskapp.ui.wording import left_text
 from tests.ui.conftest import Clock, log
 
 MOMENT = datetime(2026, 12, 8, 15, 0, tzinfo=UTC)
