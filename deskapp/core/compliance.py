@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from deskapp.core.agreement import SITE, Agreement, Target, Unit
 from deskapp.core.calendar import Calendar
+from deskapp.core.clocks import ClockState
 from deskapp.core.errors import InputError
 from deskapp.core.keys import incident_key
 
@@ -123,34 +124,52 @@ def outcome(due: datetime | None, met_at: datetime | None, paused: bool, now: da
     return Outcome.BREACHED
 
 
-def time_to_target(target: Target, calendar: Calendar, start: datetime, answered: datetime,
-                   paused_seconds: float) -> float:
-    """The target's own time from its clock start to its answer, pauses left out: business
-    seconds in its calendar (elapsed seconds for a target in calendar hours)."""
+RUNNING_PAST_DUE = "running past due"
+"""A cached clock's state as read at an instant: running, and its due time has passed."""
+
+
+def outcome_of_state(state: str) -> Outcome:
+    """What a cached clock's state (or ``RUNNING_PAST_DUE``) counts as: ``outcome`` for a
+    clock read from the cache."""
+    if state == RUNNING_PAST_DUE:
+        return Outcome.BREACHED
+    if state in (ClockState.RUNNING, ClockState.PAUSED):
+        return Outcome.RUNNING
+    return Outcome(state)
+
+
+def business_positions(calendar: Calendar, timestamps: Iterable[float]) -> dict[float, float]:
+    """Each UTC timestamp's business position in ``calendar`` (business seconds from a fixed
+    point: only differences mean anything), each distinct one computed once: a response and
+    a resolution clock start at the same instant."""
+    distinct = set(timestamps)
+    return dict(zip(distinct, map(calendar.position_ts, distinct), strict=True))
+
+
+def times_to_target(target: Target, positions: Mapping[float, float], starts: Sequence[float],
+                    answers: Sequence[float], paused: Sequence[float]) -> list[float]:
+    """Each answered target's own time from its clock start to its answer, pauses left out
+    (UTC timestamps in, seconds out): business seconds, from ``business_positions`` in its
+    calendar, or elapsed seconds for a target in calendar hours."""
     if target.unit is Unit.CALENDAR_HOURS:
-        taken = (answered - start).total_seconds()
+        taken = [answer - start for start, answer in zip(starts, answers, strict=True)]
     else:
-        taken = calendar.business_seconds_between(start, answered)
-    return max(0.0, taken - paused_seconds)
+        taken = [positions[answer] - positions[start]
+                 for start, answer in zip(starts, answers, strict=True)]
+    return [t - p if t > p else 0.0 for t, p in zip(taken, paused, strict=True)]
 
 
-class TargetRecord(NamedTuple):
-    """One target of one incident logged in the period, as its clock stands (a tuple: a
-    month's report reads hundreds of thousands)."""
+class ClockGroup(NamedTuple):
+    """Clocks of incidents logged in the period that count alike: one vendor, severity (the
+    incident's severity now: it is counted under its final one), target, tier and outcome."""
 
-    number: int
     vendor: str
-    severity: str  # the incident's severity now: it is counted under its final one
+    severity: str
     metric: str
     tier: str  # the incident's tier now (a resolved one's: the tier that resolved it)
-    reported_at: datetime
-    clock_start: datetime | None
-    due: datetime | None
-    met_at: datetime | None
-    paused: bool  # a pause is open
-    paused_seconds: float  # business time of the closed pauses
-    taken_seconds: float | None  # ``time_to_target`` once answered
-    severity_changed: bool
+    outcome: Outcome
+    numbers: list[int]
+    taken: list[float]  # ``times_to_target`` of the answered ones
 
 
 # ----- the report -------------------------------------------------------------------------
@@ -245,43 +264,40 @@ def median(values: Sequence[float]) -> float | None:
 
 
 def compliance_rows(agreement: Agreement, period: Period, zone: str,
-                    records: Iterable[TargetRecord], now: datetime) -> list[ComplianceRow]:
+                    groups: Iterable[ClockGroup], severity_changed: Container[int]
+                    ) -> list[ComplianceRow]:
     """The rows of one vendor: one per severity and target of its agreement, in the
-    agreement's order (severities with no incident included, so an empty month still lists
-    what it covers)."""
-    buckets: dict[tuple[str, str], tuple[list[int], list[int], list[int], list[int],
-                                         list[int], list[float]]] = {
-        (t.severity, t.metric): ([], [], [], [], [], []) for t in agreement.targets}
-    index = {Outcome.MET: 0, Outcome.BREACHED: 1, Outcome.RUNNING: 2, Outcome.PENDING: 3}
-    for record in records:
-        bucket = buckets.get((record.severity, record.metric))
-        if bucket is None:  # a target the current agreement no longer has
-            bucket = buckets[(record.severity, record.metric)] = ([], [], [], [], [], [])
-        bucket[index[outcome(record.due, record.met_at, record.paused, now)]].append(
-            record.number)
-        if record.severity_changed:
-            bucket[4].append(record.number)
-        if record.taken_seconds is not None:
-            bucket[5].append(record.taken_seconds)
+    agreement's order (those with no incident included, so an empty month still lists what
+    it covers); ``severity_changed``: the incidents whose severity changed."""
+    buckets: dict[tuple[str, str], dict[Outcome, list[int]]] = {
+        (t.severity, t.metric): {} for t in agreement.targets}
+    taken: dict[tuple[str, str], list[float]] = {}
+    for group in groups:
+        key = (group.severity, group.metric)
+        # A target the current agreement no longer has gets a row of its own.
+        buckets.setdefault(key, {}).setdefault(group.outcome, []).extend(group.numbers)
+        taken.setdefault(key, []).extend(group.taken)
     goals = {(g.severity, g.metric): g for g in agreement.goals
-             if g.severity is not None and g.metric is not None and g.tier is None}
+             if g.severity is not None and g.metric is not None and g.tier is None
+             and g.within is None}
     metric_names = {m.key: m.name for m in agreement.metrics}
     targets = {(t.severity, t.metric): t for t in agreement.targets}
     rows = []
-    for (severity, metric), (met, breached, running, pending, changed, taken) in \
-            buckets.items():
-        taken.sort()
+    for (severity, metric), by in buckets.items():
+        times = sorted(taken.get((severity, metric), ()))
         goal = goals.get((severity, metric))
         target = targets.get((severity, metric))
+        numbers = {which: tuple(sorted(by.get(which, ()))) for which in Outcome}
         rows.append(ComplianceRow(
             vendor=agreement.vendor, vendor_name=agreement.name, severity=severity,
             metric=metric, metric_name=metric_names.get(metric, metric),
             target=target.describe() if target is not None else "no longer in the agreement",
             period=period, zone=zone,
-            met_numbers=tuple(sorted(met)), breached_numbers=tuple(sorted(breached)),
-            running_numbers=tuple(sorted(running)), pending_numbers=tuple(sorted(pending)),
-            severity_changed_numbers=tuple(sorted(changed)),
-            median_seconds=median(taken), p90_seconds=percentile(taken, 0.9),
+            met_numbers=numbers[Outcome.MET], breached_numbers=numbers[Outcome.BREACHED],
+            running_numbers=numbers[Outcome.RUNNING], pending_numbers=numbers[Outcome.PENDING],
+            severity_changed_numbers=tuple(sorted(
+                n for ns in numbers.values() for n in ns if n in severity_changed)),
+            median_seconds=median(times), p90_seconds=percentile(times, 0.9),
             goal_key=goal.key if goal else None, goal_percent=goal.percent if goal else None))
     return rows
 

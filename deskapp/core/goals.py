@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from deskapp.core.agreement import Goal, Target, Unit
 from deskapp.core.calendar import Calendar
-from deskapp.core.compliance import ComplianceRow, Outcome, Period, outcome
+from deskapp.core.compliance import ComplianceRow, Outcome, Period
 from deskapp.core.keys import incident_key
 from deskapp.core.sla import add_target_time
 from deskapp.core.wording import plural
@@ -105,11 +105,10 @@ def goal_due(goal: Goal, target: Target, calendar: Calendar, clock_start: dateti
     return due
 
 
-def goal_outcome(goal: Goal, tier: str, due: datetime | None, met_at: datetime | None,
-                 paused: bool, now: datetime) -> Outcome:
-    """A ticket under a goal that names a tier: met only when answered in time and at that
-    tier (the tier it was resolved at); one answered at another tier is missed."""
-    found = outcome(due, met_at, paused, now)
+def goal_outcome(goal: Goal, tier: str, found: Outcome) -> Outcome:
+    """A ticket under a goal, ``found`` as its time alone counts it: under a goal that names
+    a tier, met only when answered in time at that tier (the tier that resolved it); one
+    answered at another tier is missed."""
     if found is Outcome.MET and goal.tier is not None and tier != goal.tier:
         return Outcome.BREACHED
     return found
