@@ -34,12 +34,14 @@ COMMANDS = {
     "policy": "deskapp.cli.policy",
     "incident": "deskapp.cli.incident",
     "demo": "deskapp.cli.demo",
+    "report": "deskapp.cli.report",
 }
 SUMMARIES = {
     "sla": "due times and business time left for a target",
     "policy": "the vendor agreements deskapp knows",
     "incident": "log, list, show and work incidents",
     "demo": "fill an empty database with demo incidents",
+    "report": "compliance per vendor and month, with the goals (table, csv, json)",
 }
 GLOBAL_OPTIONS_WITH_VALUES = {"--db"}
 # How Python keeps the bytes of an argument the terminal's encoding cannot read.
