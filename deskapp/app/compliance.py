@@ -111,6 +111,11 @@ class _Read:
         return [float(answer) if answer else None
                 for answer in map(self.clocks.answers.__getitem__, group.rows)]
 
+    def dues(self, group: _Group) -> list[datetime]:
+        """The due times of a group of late clocks."""
+        return [datetime.fromtimestamp(float(due), UTC)
+                for due in map(self.clocks.dues.__getitem__, group.rows) if due]
+
     def paused(self, group: _Group) -> list[float]:
         return list(map(float, map(self.clocks.paused.__getitem__, group.rows)))
 
@@ -132,6 +137,9 @@ def _vendors(desk: Desk, session: Session, vendor: str | None
 
 
 _ANSWERED = (ClockState.MET.value, ClockState.BREACHED.value)
+# The states of the clocks whose due time is placed on the weekday and hour grid.
+_LATE = tuple(state for state in (*ClockState, RUNNING_PAST_DUE)
+              if outcome_of_state(state) is Outcome.BREACHED)
 
 
 def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now: datetime
@@ -146,7 +154,7 @@ def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now:
                                         agreement, zone, window)
     windows = [part.window for part in parts.values()]
     incidents = store.incidents(session, windows)
-    clocks = store.clocks(session, windows, now)
+    clocks = store.clocks(session, windows, now, _LATE)
     position = {number: index for index, number in enumerate(incidents.numbers)}
     incident_of = list(map(position.__getitem__, clocks.numbers))
     read = _Read(list(parts.values()), incidents, clocks, incident_of,
@@ -295,16 +303,13 @@ def compliance(desk: Desk, period: Period, vendor: str | None = None,
         rows += vendor_rows
         goals += _standings(part, read, vendor_rows, period, now, desk)
         notes += _notes(part, vendor_rows)
+        zone = ZoneInfo(part.zone)
+        for group in part.groups:
+            if group.outcome is Outcome.BREACHED:
+                breaches += [(number, due, zone) for number, due in zip(
+                    read.numbers(group), read.dues(group), strict=True)]
         notes += [f"{part.name}: {g.description}: not measured here (the desk records no "
                   "downtime)." for g in part.agreement.goals if not g.metric]
-    if read.parts:
-        late = [state for state in (*ClockState, RUNNING_PAST_DUE)
-                if outcome_of_state(state) is Outcome.BREACHED]
-        zones = {part.vendor_id: ZoneInfo(part.zone) for part in read.parts}
-        with desk.reading() as session:
-            for part in read.parts:
-                breaches += [(number, due, zones[part.vendor_id]) for number, _, due
-                             in store.due_times(session, [part.window], now, late)]
     return ComplianceReport(period, now, tuple(p.key for p in read.parts),
                             {p.key: p.zone for p in read.parts}, tuple(rows), tuple(goals),
                             breach_grid(period, breaches), tuple(notes))

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from itertools import accumulate, repeat
+from operator import add, sub
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -139,11 +142,40 @@ def outcome_of_state(state: str) -> Outcome:
 
 
 def business_positions(calendar: Calendar, timestamps: Iterable[float]) -> dict[float, float]:
-    """Each UTC timestamp's business position in ``calendar`` (business seconds from a fixed
-    point: only differences mean anything), each distinct one computed once: a response and
-    a resolution clock start at the same instant."""
-    distinct = set(timestamps)
-    return dict(zip(distinct, map(calendar.position_ts, distinct), strict=True))
+    """Each UTC timestamp's business position in ``calendar``: open seconds from a point
+    before the first (only differences mean anything); each distinct one placed once (a
+    response and a resolution clock start at the same instant).
+
+    A month's report places a few hundred thousand: the calendar's open intervals over their
+    span are listed once (``Calendar.state_at`` from one change to the next), then every
+    timestamp is placed among them by bisection in C (``map``), about a third of the time
+    of ``Calendar.position_ts`` each.
+    """
+    distinct = list(set(timestamps))
+    if not distinct:
+        return {}
+    first, last = min(distinct), max(distinct)
+    opens: list[float] = []
+    closes: list[float] = []
+    moment = datetime.fromtimestamp(first, UTC)
+    while True:
+        state = calendar.state_at(moment)
+        changes = state.changes_at.timestamp()
+        if state.is_open:
+            opens.append(moment.timestamp())
+            closes.append(changes)
+        if changes > last:
+            break
+        moment = state.changes_at
+    if not opens or closes[-1] <= last:  # closed from the last opening on: one more
+        opens.append(last + 1.0)
+        closes.append(last + 2.0)
+    before = list(accumulate((c - o for o, c in zip(opens, closes, strict=True)),
+                             initial=0.0))
+    index = list(map(bisect_right, repeat(closes), distinct))
+    # Open time before the interval a timestamp falls in (or before), plus its part of it.
+    into = map(max, map(sub, distinct, map(opens.__getitem__, index)), repeat(0.0))
+    return dict(zip(distinct, map(add, map(before.__getitem__, index), into), strict=True))
 
 
 def times_to_target(target: Target, positions: Mapping[float, float], starts: Sequence[float],

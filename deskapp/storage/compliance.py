@@ -60,7 +60,8 @@ class Clocks(NamedTuple):
     """Their cached clocks, a list per field in one order: the incident's number, the
     target, the state (``RUNNING_PAST_DUE`` for a running one whose due time had passed), the
     clock start ('' when it is the report's time, '-' for none), the answer ('' for none)
-    and the closed pauses' seconds, as text until a use reads them."""
+    and the closed pauses' seconds, and the due time of those in the states asked for ('' for
+    the others), as text until a use reads them."""
 
     numbers: list[int]
     metrics: list[str]
@@ -68,6 +69,7 @@ class Clocks(NamedTuple):
     starts: list[str]
     answers: list[str]
     paused: list[str]
+    dues: list[str]
 
 
 def _wanted(windows: Sequence[Window]) -> ColumnElement[bool]:
@@ -139,31 +141,24 @@ def state_at(now: datetime) -> ColumnElement[str]:
                  literal(RUNNING_PAST_DUE)), else_=CLOCKS.c.state)
 
 
-def clocks(session: Session, windows: Sequence[Window], now: datetime) -> Clocks:
-    """The cached clocks of the incidents each vendor logged in its window, in one query."""
+def clocks(session: Session, windows: Sequence[Window], now: datetime,
+           due_states: Sequence[str]) -> Clocks:
+    """The cached clocks of the incidents each vendor logged in its window, in one query;
+    the due times of those in ``due_states`` at ``now``."""
     sqlite = session.connection().dialect.name == "sqlite"
-    start, met = CLOCKS.c.clock_start, CLOCKS.c.met_at
+    start, met, state = CLOCKS.c.clock_start, CLOCKS.c.met_at, state_at(now)
     found = _columns(session, [
-        cast(INCIDENTS.c.number, String), CLOCKS.c.metric, state_at(now),
+        cast(INCIDENTS.c.number, String), CLOCKS.c.metric, state,
         # Most clocks start when the incident is reported: its time is read once.
         case((start == INCIDENTS.c.reported_at, literal("")), (start.is_(None), literal("-")),
              else_=_timestamp(start, sqlite)),
         func.coalesce(_timestamp(met, sqlite), ""), cast(CLOCKS.c.paused_seconds, String),
+        case((and_(state.in_(due_states), CLOCKS.c.due_at.is_not(None)),
+              _timestamp(CLOCKS.c.due_at, sqlite)), else_=literal("")),
     ], True, windows)
     if found is None:
-        return Clocks([], [], [], [], [], [])
+        return Clocks([], [], [], [], [], [], [])
     return Clocks(list(map(int, found[0])), *found[1:])
-
-
-def due_times(session: Session, windows: Sequence[Window], now: datetime,
-              states: Sequence[str]) -> list[tuple[int, str, datetime]]:
-    """The due times of the window's clocks in ``states`` (as ``clocks`` gives them) at
-    ``now``: (incident number, target, due time)."""
-    query = (select(INCIDENTS.c.number, CLOCKS.c.metric, CLOCKS.c.due_at)
-             .select_from(INCIDENTS.join(CLOCKS, CLOCKS.c.incident_id == INCIDENTS.c.id))
-             .where(_wanted(windows), CLOCKS.c.due_at.is_not(None),
-                    state_at(now).in_(states)))
-    return [(number, metric, due) for number, metric, due in session.execute(query)]
 
 
 def severity_changed(session: Session, windows: Sequence[Window]) -> set[int]:

@@ -110,6 +110,18 @@ def _check_every_cell(desk: Desk, views: list[IncidentView], period: Period) -> 
         else:
             assert row.median_seconds is None and row.p90_seconds is None
     assert set(expected) <= seen  # every clock is in a row
+    # Every breach is on the weekday and hour grid, at its due time in the vendor's zone.
+    assert sorted(n for numbers in report.grid.numbers.values() for n in numbers) == sorted(
+        n for row in report.rows for n in row.breached_numbers)
+    dues = {(view.number, state.metric): state.due for view in views for state in view.clocks
+            if _in(period, view) and state.state is ClockState.BREACHED}
+    for (weekday, hour), numbers in report.grid.numbers.items():
+        for number in numbers:
+            assert any(due is not None and (due.astimezone(ZoneInfo(ZONES[vendor])).weekday(),
+                                            due.astimezone(ZoneInfo(ZONES[vendor])).hour)
+                       == (weekday, hour)
+                       for (n, _), due in dues.items() if n == number
+                       for vendor in ZONES if vendor == _vendor_of(views, number))
     # The goals that are shares of a row count what the row counts.
     for goal in report.goals:
         row = next((r for r in report.rows if r.goal_key == goal.key
@@ -118,6 +130,10 @@ def _check_every_cell(desk: Desk, views: list[IncidentView], period: Period) -> 
             assert (goal.met_numbers, goal.breached_numbers) == (row.met_numbers,
                                                                  row.breached_numbers)
     return sum(row.logged for row in report.rows)
+
+
+def _vendor_of(views: list[IncidentView], number: int) -> str:
+    return next(view.vendor for view in views if view.number == number)
 
 
 def _build(desk: Desk, clock: Clock, incidents: int, seed: int) -> list[str]:

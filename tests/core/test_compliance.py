@@ -90,18 +90,25 @@ def test_how_a_clock_counts() -> None:
         assert outcome_of_state(state) is expected
 
 
-def test_times_to_target_are_the_calendars_business_time(agreements: dict[str, Agreement]
-                                                         ) -> None:
+@pytest.mark.parametrize(("vendor", "severity"), [
+    ("maqsu", "high"),  # Singapore, Saturday half days, closed holidays
+    ("magaya", "2"),  # New York: daylight saving ends Nov 1, limited-staff holidays
+    ("catapult", "1"),  # Chicago, closed holidays
+])
+def test_times_to_target_are_the_calendars_business_time(agreements: dict[str, Agreement],
+                                                         vendor: str, severity: str) -> None:
     book = CalendarBook(first_year=2026)
-    maqsu = agreements["maqsu"]
-    target = maqsu.target("resolution", "high")
-    calendar = book.calendar(maqsu.calendars[target.calendar], SITE)
+    agreement = agreements[vendor]
+    target = agreement.target("resolution", severity)
+    calendar = book.calendar(agreement.calendars[target.calendar], SITE)
     rng = random.Random(3)
     base = t("2026-10-01T00:00+00:00").timestamp()
     starts = [base + rng.randrange(0, 90 * 86400) for _ in range(300)]
     answers = [start + rng.randrange(0, 20 * 86400) for start in starts]
-    paused = [float(rng.choice((0, 0, 1800, 7200))) for _ in starts]
+    answers[:3] = starts[:3]  # answered as it starts
     positions = business_positions(calendar, starts + answers)
+    assert business_positions(calendar, []) == {}
+    paused = [float(rng.choice((0, 0, 1800, 7200))) for _ in starts]
     taken = times_to_target(target, positions, starts, answers, paused)
     for start, answer, pause, found in zip(starts, answers, paused, taken, strict=True):
         expected = calendar.business_seconds_between(datetime.fromtimestamp(start, UTC),
