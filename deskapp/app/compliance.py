@@ -70,6 +70,7 @@ class _Group:
     rows: list[int]
     target: _Target | None
     counted: ClockGroup | None = None
+    numbers: list[int] = field(default_factory=list)  # the incidents', row by row
 
 
 @dataclass
@@ -97,7 +98,9 @@ class _Read:
     severity_changed: set[int]
 
     def numbers(self, group: _Group) -> list[int]:
-        return list(map(self.clocks.numbers.__getitem__, group.rows))
+        if not group.numbers:
+            group.numbers = list(map(self.clocks.numbers.__getitem__, group.rows))
+        return group.numbers
 
     def starts(self, group: _Group) -> list[float | None]:
         """The group's clock starts as UTC timestamps (None: not started)."""
@@ -244,15 +247,22 @@ def _goal_tickets(goal: Goal, part: _Vendor, read: _Read, now: datetime, desk: D
         paused = group.state == ClockState.PAUSED
         spec = found.agreement.calendars.get(goal.within[2])
         calendar = desk.sla.book.calendar(spec, found.site) if spec else found.calendar
+        if group.state in _ANSWERED and goal.tier is not None and group.tier != goal.tier:
+            # Answered at another tier: missed whenever it was answered.
+            tickets += [(number, Outcome.BREACHED) for number in numbers]
+            continue
         for number, start, answer, paused_seconds in zip(
                 numbers, read.starts(group), read.answers(group), read.paused(group),
                 strict=True):
             if start is None:
                 tickets.append((number, Outcome.PENDING))
                 continue
-            due = goal_due(goal, found.target, calendar, _instant(start) or now,
+            due = goal_due(goal, found.target, calendar, datetime.fromtimestamp(start, UTC),
                            paused_seconds)
-            which = outcome(due, _instant(answer), paused, now)
+            if answer is not None:  # as ``outcome`` counts an answer, on timestamps
+                which = Outcome.MET if answer <= due.timestamp() else Outcome.BREACHED
+            else:
+                which = outcome(due, None, paused, now)
             tickets.append((number, goal_outcome(goal, group.tier, which)))
     return tickets
 
