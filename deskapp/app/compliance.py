@@ -325,17 +325,37 @@ def compliance(desk: Desk, period: Period, vendor: str | None = None,
                             breach_grid(period, breaches), tuple(notes))
 
 
+def _by_month(desk: Desk, vendor: str | None, now: datetime
+              ) -> dict[Period, list[tuple[str, Agreement]]]:
+    """The vendors by the month ``now`` falls in, in each one's zone (the same month for
+    all but a few hours a month): one report per month then covers them all."""
+    with desk.reading() as session:
+        chosen = _vendors(desk, session, vendor)
+    months: dict[Period, list[tuple[str, Agreement]]] = {}
+    for row, agreement, zone in chosen:
+        months.setdefault(Period.month_of(now, ZoneInfo(zone)), []).append(
+            (row.vendor_key, agreement))
+    return months
+
+
+def _goals_over(desk: Desk, period: Period, vendors: list[tuple[str, Agreement]],
+                every: bool, now: datetime) -> list[GoalStanding]:
+    """The goals of ``vendors`` over ``period``: one report for them all when they are
+    ``every`` vendor asked for, else one each."""
+    if every:
+        return list(compliance(desk, period, vendors[0][0] if len(vendors) == 1 else None,
+                               now).goals)
+    return [goal for key, _ in vendors for goal in compliance(desk, period, key, now).goals]
+
+
 def goals_now(desk: Desk, vendor: str | None = None, now: datetime | None = None
               ) -> tuple[GoalStanding, ...]:
     """Every aggregate goal as it stands this month (each vendor's month, in its zone)."""
     now = now or desk.now()
-    found: list[GoalStanding] = []
-    with desk.reading() as session:
-        chosen = _vendors(desk, session, vendor)
-    for row, _, zone in chosen:
-        month = Period.month_of(now, ZoneInfo(zone))
-        found += compliance(desk, month, row.vendor_key, now).goals
-    return tuple(found)
+    months = _by_month(desk, vendor, now)
+    found = [goal for month, vendors in months.items()
+             for goal in _goals_over(desk, month, vendors, len(months) == 1, now)]
+    return tuple(sorted(found, key=lambda goal: goal.vendor))
 
 
 def goal_trend(desk: Desk, months: int = 12, vendor: str | None = None,
@@ -344,19 +364,19 @@ def goal_trend(desk: Desk, months: int = 12, vendor: str | None = None,
     if not 1 <= months <= MAX_TREND_MONTHS:
         raise InputError(f"a trend covers 1 to {MAX_TREND_MONTHS} months, not {months}")
     now = now or desk.now()
-    with desk.reading() as session:
-        chosen = _vendors(desk, session, vendor)
+    by_month = _by_month(desk, vendor, now)
     trends = []
-    for row, agreement, zone in chosen:
-        period = Period.month_of(now, ZoneInfo(zone))
-        periods = [period]
+    for month, vendors in by_month.items():
+        periods = [month]
         for _ in range(months - 1):
             periods.insert(0, periods[0].previous())
-        standings = [compliance(desk, p, row.vendor_key, now).goals for p in periods]
-        for index, goal in enumerate(agreement.goals):
-            trends.append(GoalTrend(row.vendor_key, goal.key, goal.description, goal.percent,
-                                    tuple(month[index] for month in standings)))
-    return tuple(trends)
+        standings = [_goals_over(desk, p, vendors, len(by_month) == 1, now) for p in periods]
+        for key, agreement in vendors:
+            for goal in agreement.goals:
+                trends.append(GoalTrend(key, goal.key, goal.description, goal.percent, tuple(
+                    next(g for g in found if g.vendor == key and g.key == goal.key)
+                    for found in standings)))
+    return tuple(sorted(trends, key=lambda trend: trend.vendor))
 
 
 def late_time(desk: Desk, period: Period, vendor: str | None = None,

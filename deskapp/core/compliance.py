@@ -183,12 +183,15 @@ def times_to_target(target: Target, positions: Mapping[float, float], starts: Se
     """Each answered target's own time from its clock start to its answer, pauses left out
     (UTC timestamps in, seconds out): business seconds, from ``business_positions`` in its
     calendar, or elapsed seconds for a target in calendar hours."""
+    if len(starts) != len(answers) or len(starts) != len(paused):
+        raise ValueError("as many clock starts, answers and pauses are needed")
+    # In C (``map``): a month's report computes a few hundred thousand.
     if target.unit is Unit.CALENDAR_HOURS:
-        taken = [answer - start for start, answer in zip(starts, answers, strict=True)]
+        taken = map(sub, answers, starts)
     else:
-        taken = [positions[answer] - positions[start]
-                 for start, answer in zip(starts, answers, strict=True)]
-    return [t - p if t > p else 0.0 for t, p in zip(taken, paused, strict=True)]
+        place = positions.__getitem__
+        taken = map(sub, map(place, answers), map(place, starts))
+    return list(map(max, map(sub, taken, paused), repeat(0.0)))
 
 
 class ClockGroup(NamedTuple):

@@ -360,3 +360,17 @@ def test_an_unknown_vendor_is_refused(desk: Desk) -> None:
         desk.compliance(Period.month(2026, 11), "nobody", now=NOW)
     with pytest.raises(InputError, match="1 to 120 months"):
         desk.goal_trend(0, now=NOW)
+
+
+def test_goals_this_month_are_each_vendors_month(desk: Desk, clock: Clock) -> None:
+    # 20:00 on Nov 30 in New York is already December in Singapore.
+    clock.set(NOW)
+    evening = at("2026-11-30T20:00-05:00")
+    periods = {(goal.vendor, goal.key): goal.period for goal in desk.goals_now(now=evening)}
+    assert periods[("maqsu", "availability")] == Period.month(2026, 12)
+    assert periods[("acelynk", "critical-response")] == Period.month(2026, 11)
+    trends = desk.goal_trend(2, now=evening)
+    assert [t.vendor for t in trends] == sorted(t.vendor for t in trends)
+    months = {(t.vendor, t.key): [m.period.label for m in t.months] for t in trends}
+    assert months[("maqsu", "availability")] == ["2026-11", "2026-12"]
+    assert months[("magaya", "tier-i-resolution")] == ["2026-10", "2026-11"]
