@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, NamedTuple, cast
+from math import isnan
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 from deskapp.core.agreement import Agreement, Goal, Target, Unit
@@ -16,10 +17,10 @@ from deskapp.core.compliance import (
     RUNNING_PAST_DUE,
     ClockGroup,
     ComplianceRow,
+    OpenTime,
     Outcome,
     Period,
     breach_grid,
-    business_positions,
     compliance_rows,
     outcome,
     outcome_of_state,
@@ -102,25 +103,21 @@ class _Read:
             group.numbers = list(map(self.clocks.numbers.__getitem__, group.rows))
         return group.numbers
 
-    def starts(self, group: _Group) -> list[float | None]:
-        """The group's clock starts as UTC timestamps (None: not started)."""
-        reported = self.incidents.reported
-        return [None if start == "-" else float(start or reported[incident])
-                for start, incident in zip(map(self.clocks.starts.__getitem__, group.rows),
-                                           map(self.incident_of.__getitem__, group.rows),
-                                           strict=True)]
+    def starts(self, group: _Group) -> list[float]:
+        """The group's clock starts as UTC timestamps (NaN: not started)."""
+        return list(map(self.clocks.starts.__getitem__, group.rows))
 
-    def answers(self, group: _Group) -> list[float | None]:
-        return [float(answer) if answer else None
-                for answer in map(self.clocks.answers.__getitem__, group.rows)]
+    def answers(self, group: _Group) -> list[float]:
+        """Their answers as UTC timestamps (NaN: none yet)."""
+        return list(map(self.clocks.answers.__getitem__, group.rows))
 
     def dues(self, group: _Group) -> list[datetime]:
         """The due times of a group of late clocks."""
-        return [datetime.fromtimestamp(float(due), UTC)
-                for due in map(self.clocks.dues.__getitem__, group.rows) if due]
+        return [datetime.fromtimestamp(due, UTC)
+                for due in map(self.clocks.dues.__getitem__, group.rows) if not isnan(due)]
 
     def paused(self, group: _Group) -> list[float]:
-        return list(map(float, map(self.clocks.paused.__getitem__, group.rows)))
+        return list(map(self.clocks.paused.__getitem__, group.rows))
 
 
 def _vendors(desk: Desk, session: Session, vendor: str | None
@@ -192,38 +189,36 @@ def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now:
 def _count(read: _Read) -> None:
     """Each group as the report counts it, with the answered clocks' times to target."""
     answered: dict[int, tuple[list[float], list[float]]] = {}  # by group id: starts, answers
-    needed: dict[int, list[float]] = {}  # timestamps to place, by calendar id
-    calendars: dict[int, Calendar] = {}
+    spans: dict[int, tuple[Calendar, float, float]] = {}  # by calendar id: the instants' span
     for part in read.parts:
         for group in part.groups:
-            if group.target is None or group.state not in _ANSWERED:
+            if group.target is None or group.state not in _ANSWERED or not group.rows:
                 continue
-            # Answered clocks have started and have their answer: no None among them.
-            starts = cast(list[float], read.starts(group))
-            answers = cast(list[float], read.answers(group))
+            # Answered clocks have started and have their answer: no NaN among them.
+            starts, answers = read.starts(group), read.answers(group)
             answered[id(group)] = (starts, answers)
             if group.target.target.unit is not Unit.CALENDAR_HOURS:
                 calendar = group.target.calendar
-                calendars[id(calendar)] = calendar
-                place = needed.setdefault(id(calendar), [])
-                place += starts
-                place += answers
-    positions = {key: business_positions(calendars[key], stamps)
-                 for key, stamps in needed.items()}
+                _, first, last = spans.get(id(calendar), (calendar, min(starts), max(answers)))
+                spans[id(calendar)] = (calendar, min(first, min(starts)),
+                                       max(last, max(answers)))
+    open_times = {key: OpenTime(calendar, first, last)
+                  for key, (calendar, first, last) in spans.items()}
     for part in read.parts:
         for group in part.groups:
             taken: list[float] = []
             found = answered.get(id(group))
             if found is not None and group.target is not None:
                 taken = times_to_target(
-                    group.target.target, positions.get(id(group.target.calendar), {}),
+                    group.target.target, open_times.get(id(group.target.calendar)),
                     found[0], found[1], read.paused(group))
             group.counted = ClockGroup(part.key, group.severity, group.metric, group.tier,
                                        group.outcome, read.numbers(group), taken)
 
 
-def _instant(stamp: float | None) -> datetime | None:
-    return None if stamp is None else datetime.fromtimestamp(stamp, UTC)
+def _instant(stamp: float) -> datetime | None:
+    """A UTC timestamp as an instant; NaN (none) as None."""
+    return None if isnan(stamp) else datetime.fromtimestamp(stamp, UTC)
 
 
 def _goal_tickets(goal: Goal, part: _Vendor, read: _Read, now: datetime, desk: Desk
@@ -254,12 +249,12 @@ def _goal_tickets(goal: Goal, part: _Vendor, read: _Read, now: datetime, desk: D
         for number, start, answer, paused_seconds in zip(
                 numbers, read.starts(group), read.answers(group), read.paused(group),
                 strict=True):
-            if start is None:
+            if isnan(start):
                 tickets.append((number, Outcome.PENDING))
                 continue
             due = goal_due(goal, found.target, calendar, datetime.fromtimestamp(start, UTC),
                            paused_seconds)
-            if answer is not None:  # as ``outcome`` counts an answer, on timestamps
+            if not isnan(answer):  # as ``outcome`` counts an answer, on timestamps
                 which = Outcome.MET if answer <= due.timestamp() else Outcome.BREACHED
             else:
                 which = outcome(due, None, paused, now)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
@@ -141,56 +141,57 @@ def outcome_of_state(state: str) -> Outcome:
     return Outcome(state)
 
 
-def business_positions(calendar: Calendar, timestamps: Iterable[float]) -> dict[float, float]:
-    """Each UTC timestamp's business position in ``calendar``: open seconds from a point
-    before the first (only differences mean anything); each distinct one placed once (a
-    response and a resolution clock start at the same instant).
+class OpenTime:
+    """A calendar's open intervals from one UTC timestamp to another, listed once, to place
+    many timestamps at once: a month's report places a few hundred thousand.
 
-    A month's report places a few hundred thousand: the calendar's open intervals over their
-    span are listed once (``Calendar.state_at`` from one change to the next), then every
-    timestamp is placed among them by bisection in C (``map``), about a third of the time
-    of ``Calendar.position_ts`` each.
+    The intervals come from ``Calendar.state_at``, from one change to the next; each
+    timestamp is placed among them by bisection, every step in C (``map``), a third of the
+    time of ``Calendar.position_ts`` each.
     """
-    distinct = list(set(timestamps))
-    if not distinct:
-        return {}
-    first, last = min(distinct), max(distinct)
-    opens: list[float] = []
-    closes: list[float] = []
-    moment = datetime.fromtimestamp(first, UTC)
-    while True:
-        state = calendar.state_at(moment)
-        changes = state.changes_at.timestamp()
-        if state.is_open:
-            opens.append(moment.timestamp())
-            closes.append(changes)
-        if changes > last:
-            break
-        moment = state.changes_at
-    if not opens or closes[-1] <= last:  # closed from the last opening on: one more
-        opens.append(last + 1.0)
-        closes.append(last + 2.0)
-    before = list(accumulate((c - o for o, c in zip(opens, closes, strict=True)),
-                             initial=0.0))
-    index = list(map(bisect_right, repeat(closes), distinct))
-    # Open time before the interval a timestamp falls in (or before), plus its part of it.
-    into = map(max, map(sub, distinct, map(opens.__getitem__, index)), repeat(0.0))
-    return dict(zip(distinct, map(add, map(before.__getitem__, index), into), strict=True))
+
+    def __init__(self, calendar: Calendar, first: float, last: float) -> None:
+        opens: list[float] = []
+        closes: list[float] = []
+        moment = datetime.fromtimestamp(first, UTC)
+        while True:
+            state = calendar.state_at(moment)
+            changes = state.changes_at.timestamp()
+            if state.is_open:
+                opens.append(moment.timestamp())
+                closes.append(changes)
+            if changes > last:
+                break
+            moment = state.changes_at
+        if not opens or closes[-1] <= last:  # closed from the last opening on: one more
+            opens.append(last + 1.0)
+            closes.append(last + 2.0)
+        self._opens = opens
+        self._closes = closes
+        self._before = list(accumulate(map(sub, closes, opens), initial=0.0))
+        self.first, self.last = first, last
+
+    def positions(self, stamps: Sequence[float]) -> list[float]:
+        """Each timestamp's business position: open seconds since the first timestamp (only
+        differences mean anything); every one between the first and the last."""
+        index = list(map(bisect_right, repeat(self._closes), stamps))
+        # Open time before the interval a timestamp falls in (or before), plus its part of it.
+        into = map(max, map(sub, stamps, map(self._opens.__getitem__, index)), repeat(0.0))
+        return list(map(add, map(self._before.__getitem__, index), into))
 
 
-def times_to_target(target: Target, positions: Mapping[float, float], starts: Sequence[float],
+def times_to_target(target: Target, open_time: OpenTime | None, starts: Sequence[float],
                     answers: Sequence[float], paused: Sequence[float]) -> list[float]:
     """Each answered target's own time from its clock start to its answer, pauses left out
-    (UTC timestamps in, seconds out): business seconds, from ``business_positions`` in its
-    calendar, or elapsed seconds for a target in calendar hours."""
+    (UTC timestamps in, seconds out): business seconds, placed by ``open_time`` of its
+    calendar, or elapsed seconds for a target in calendar hours (``open_time`` None)."""
     if len(starts) != len(answers) or len(starts) != len(paused):
         raise ValueError("as many clock starts, answers and pauses are needed")
     # In C (``map``): a month's report computes a few hundred thousand.
-    if target.unit is Unit.CALENDAR_HOURS:
-        taken = map(sub, answers, starts)
+    if target.unit is Unit.CALENDAR_HOURS or open_time is None:
+        taken: Iterable[float] = map(sub, answers, starts)
     else:
-        place = positions.__getitem__
-        taken = map(sub, map(place, answers), map(place, starts))
+        taken = map(sub, open_time.positions(answers), open_time.positions(starts))
     return list(map(max, map(sub, taken, paused), repeat(0.0)))
 
 

@@ -44,8 +44,7 @@ _SEPARATOR = "\x1f"  # the unit separator: in no key, name, number or instant
 
 class Incidents(NamedTuple):
     """The period's incidents, a list per field in one order: number, agreement version,
-    site zone and country ('' for none), severity, tier, and when reported (a UTC timestamp
-    as text)."""
+    site zone and country ('' for none), severity and tier."""
 
     numbers: list[int]
     versions: list[int]
@@ -53,23 +52,21 @@ class Incidents(NamedTuple):
     site_countries: list[str]
     severities: list[str]
     tiers: list[str]
-    reported: list[str]
 
 
 class Clocks(NamedTuple):
     """Their cached clocks, a list per field in one order: the incident's number, the
-    target, the state (``RUNNING_PAST_DUE`` for a running one whose due time had passed), the
-    clock start ('' when it is the report's time, '-' for none), the answer ('' for none)
-    and the closed pauses' seconds, and the due time of those in the states asked for ('' for
-    the others), as text until a use reads them."""
+    target, the state (``RUNNING_PAST_DUE`` for a running one whose due time had passed),
+    the clock start and the answer as UTC timestamps (NaN for none), the closed pauses'
+    seconds, and the due time of those in the states asked for (NaN for the others)."""
 
     numbers: list[int]
     metrics: list[str]
     states: list[str]
-    starts: list[str]
-    answers: list[str]
-    paused: list[str]
-    dues: list[str]
+    starts: list[float]
+    answers: list[float]
+    paused: list[float]
+    dues: list[float]
 
 
 def _wanted(windows: Sequence[Window]) -> ColumnElement[bool]:
@@ -124,14 +121,13 @@ def _columns(session: Session, fields: Sequence[ColumnElement[Any]], joined: boo
 
 def incidents(session: Session, windows: Sequence[Window]) -> Incidents:
     """The incidents each vendor logged in its window, in one query."""
-    sqlite = session.connection().dialect.name == "sqlite"
     found = _columns(session, [
         cast(INCIDENTS.c.number, String), cast(INCIDENTS.c.agreement_version_id, String),
         func.coalesce(INCIDENTS.c.site_zone, ""), func.coalesce(INCIDENTS.c.site_country, ""),
-        INCIDENTS.c.severity, INCIDENTS.c.tier, _timestamp(INCIDENTS.c.reported_at, sqlite),
+        INCIDENTS.c.severity, INCIDENTS.c.tier,
     ], False, windows)
     if found is None:
-        return Incidents([], [], [], [], [], [], [])
+        return Incidents([], [], [], [], [], [])
     return Incidents(list(map(int, found[0])), list(map(int, found[1])), *found[2:])
 
 
@@ -147,18 +143,19 @@ def clocks(session: Session, windows: Sequence[Window], now: datetime,
     the due times of those in ``due_states`` at ``now``."""
     sqlite = session.connection().dialect.name == "sqlite"
     start, met, state = CLOCKS.c.clock_start, CLOCKS.c.met_at, state_at(now)
+    # The instants as text, NaN for none: Python reads each whole list in C (``float``).
     found = _columns(session, [
         cast(INCIDENTS.c.number, String), CLOCKS.c.metric, state,
-        # Most clocks start when the incident is reported: its time is read once.
-        case((start == INCIDENTS.c.reported_at, literal("")), (start.is_(None), literal("-")),
-             else_=_timestamp(start, sqlite)),
-        func.coalesce(_timestamp(met, sqlite), ""), cast(CLOCKS.c.paused_seconds, String),
-        case((and_(state.in_(due_states), CLOCKS.c.due_at.is_not(None)),
-              _timestamp(CLOCKS.c.due_at, sqlite)), else_=literal("")),
+        func.coalesce(_timestamp(start, sqlite), "nan"),
+        func.coalesce(_timestamp(met, sqlite), "nan"), cast(CLOCKS.c.paused_seconds, String),
+        case((state.in_(due_states), func.coalesce(_timestamp(CLOCKS.c.due_at, sqlite), "nan")),
+             else_=literal("nan")),
     ], True, windows)
     if found is None:
         return Clocks([], [], [], [], [], [], [])
-    return Clocks(list(map(int, found[0])), *found[1:])
+    numbers, metrics, states, *instants = found
+    return Clocks(list(map(int, numbers)), metrics, states,
+                  *(list(map(float, values)) for values in instants))
 
 
 def severity_changed(session: Session, windows: Sequence[Window]) -> set[int]:

@@ -14,10 +14,10 @@ from deskapp.core.clocks import ClockState
 from deskapp.core.compliance import (
     RUNNING_PAST_DUE,
     ClockGroup,
+    OpenTime,
     Outcome,
     Period,
     breach_grid,
-    business_positions,
     compliance_rows,
     median,
     outcome,
@@ -106,18 +106,19 @@ def test_times_to_target_are_the_calendars_business_time(agreements: dict[str, A
     starts = [base + rng.randrange(0, 90 * 86400) for _ in range(300)]
     answers = [start + rng.randrange(0, 20 * 86400) for start in starts]
     answers[:3] = starts[:3]  # answered as it starts
-    positions = business_positions(calendar, starts + answers)
-    assert business_positions(calendar, []) == {}
+    open_time = OpenTime(calendar, min(starts), max(answers))
     paused = [float(rng.choice((0, 0, 1800, 7200))) for _ in starts]
-    taken = times_to_target(target, positions, starts, answers, paused)
+    taken = times_to_target(target, open_time, starts, answers, paused)
     for start, answer, pause, found in zip(starts, answers, paused, taken, strict=True):
         expected = calendar.business_seconds_between(datetime.fromtimestamp(start, UTC),
                                                      datetime.fromtimestamp(answer, UTC))
         assert found == pytest.approx(max(0.0, expected - pause))
     # Calendar hours: elapsed time.
     critical = agreements["acelynk"].target("response", "critical")
-    assert times_to_target(critical, {}, [0.0, 10.0], [7200.0, 20.0], [0.0, 30.0]) == [
+    assert times_to_target(critical, None, [0.0, 10.0], [7200.0, 20.0], [0.0, 30.0]) == [
         7200.0, 0.0]
+    with pytest.raises(ValueError, match="as many"):
+        times_to_target(critical, None, [0.0], [], [])
 
 
 def test_median_and_90th_percentile() -> None:
