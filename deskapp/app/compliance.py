@@ -34,6 +34,7 @@ from deskapp.core.goals import (
     from_row,
     goal_due,
     goal_outcome,
+    goal_target,
     row_tickets,
     standing,
 )
@@ -246,14 +247,14 @@ def _goal_tickets(goal: Goal, part: _Vendor, read: _Read, now: datetime, desk: D
             # Answered at another tier: missed whenever it was answered.
             tickets += [(number, Outcome.BREACHED) for number in numbers]
             continue
+        own = goal_target(goal, found.target)
         for number, start, answer, paused_seconds in zip(
                 numbers, read.starts(group), read.answers(group), read.paused(group),
                 strict=True):
             if isnan(start):
                 tickets.append((number, Outcome.PENDING))
                 continue
-            due = goal_due(goal, found.target, calendar, datetime.fromtimestamp(start, UTC),
-                           paused_seconds)
+            due = goal_due(own, calendar, datetime.fromtimestamp(start, UTC), paused_seconds)
             if not isnan(answer):  # as ``outcome`` counts an answer, on timestamps
                 which = Outcome.MET if answer <= due.timestamp() else Outcome.BREACHED
             else:

@@ -9,7 +9,15 @@ import pytest
 
 from deskapp.core.agreement import Agreement, Goal, Unit
 from deskapp.core.compliance import Outcome, Period
-from deskapp.core.goals import GoalState, from_row, goal_due, goal_outcome, measured, standing
+from deskapp.core.goals import (
+    GoalState,
+    from_row,
+    goal_due,
+    goal_outcome,
+    goal_target,
+    measured,
+    standing,
+)
 from deskapp.core.sla import CalendarBook, Site
 
 NOVEMBER = Period.month(2026, 11)
@@ -101,10 +109,12 @@ def test_magayas_tier_i_goal(agreements: dict[str, Agreement]) -> None:
     calendar = CalendarBook(first_year=2026).calendar(magaya.calendars["magaya"],
                                                       Site("America/New_York", "US"))
     start = datetime.fromisoformat("2026-11-24T15:00-05:00")  # Tuesday
-    assert goal_due(goal, target, calendar, start, 0) == datetime.fromisoformat(
+    own = goal_target(goal, target)
+    assert own.pausable and own.describe() == "1 business day"
+    assert goal_due(own, calendar, start, 0) == datetime.fromisoformat(
         "2026-11-25T15:00-05:00")
     # Closed pauses push it by their business time (2 hours).
-    assert goal_due(goal, target, calendar, start, 7200) == datetime.fromisoformat(
+    assert goal_due(own, calendar, start, 7200) == datetime.fromisoformat(
         "2026-11-25T17:00-05:00")
     # Resolved in time, but at tier II: missed; at tier I: met.
     assert goal_outcome(goal, "II", Outcome.MET) is Outcome.BREACHED
