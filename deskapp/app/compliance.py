@@ -14,7 +14,6 @@ from deskapp.core.agreement import Agreement, Goal, Target, Unit
 from deskapp.core.calendar import Calendar
 from deskapp.core.clocks import ClockState
 from deskapp.core.compliance import (
-    RUNNING_PAST_DUE,
     ClockGroup,
     ComplianceRow,
     OpenTime,
@@ -138,9 +137,9 @@ def _vendors(desk: Desk, session: Session, vendor: str | None
 
 
 _ANSWERED = (ClockState.MET.value, ClockState.BREACHED.value)
-# The states of the clocks whose due time is placed on the weekday and hour grid.
-_LATE = tuple(state for state in (*ClockState, RUNNING_PAST_DUE)
-              if outcome_of_state(state) is Outcome.BREACHED)
+# The cached states of the clocks that can be breached at an instant (answered late, or
+# running past their due time: ``outcome_of_state``): their due times are read for the grid.
+_LATE = (ClockState.RUNNING.value, ClockState.BREACHED.value)
 
 
 def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now: datetime
@@ -159,7 +158,7 @@ def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now:
     position = {number: index for index, number in enumerate(incidents.numbers)}
     incident_of = list(map(position.__getitem__, clocks.numbers))
     read = _Read(list(parts.values()), incidents, clocks, incident_of,
-                 store.severity_changed(session, windows))
+                 store.severity_changed(session, windows, len(incidents.numbers)))
     # What decides how a clock counts and which calendar it is counted in, per incident.
     kinds = list(zip(incidents.versions, incidents.site_zones, incidents.site_countries,
                      incidents.severities, incidents.tiers, strict=True))

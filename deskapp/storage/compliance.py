@@ -14,6 +14,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    exists,
     false,
     func,
     literal,
@@ -58,7 +59,7 @@ class Clocks(NamedTuple):
     """Their cached clocks, a list per field in one order: the incident's number, the
     target, the state (``RUNNING_PAST_DUE`` for a running one whose due time had passed),
     the clock start and the answer as UTC timestamps (NaN for none), the closed pauses'
-    seconds, and the due time of those in the states asked for (NaN for the others)."""
+    seconds, and the due time of those in the cached states asked for (NaN for the others)."""
 
     numbers: list[int]
     metrics: list[str]
@@ -105,7 +106,11 @@ def _columns(session: Session, fields: Sequence[ColumnElement[Any]], joined: boo
     if not sqlite:
         connection.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
     aggregate = func.group_concat if sqlite else func.string_agg
-    source = (INCIDENTS.join(CLOCKS, CLOCKS.c.incident_id == INCIDENTS.c.id) if joined
+    # "+ 0" keeps SQLite from scanning every clock of the database and looking up its
+    # incident: it reads the period's incidents, then their clocks by the clocks' index (a
+    # month of 8,500 among 100,000 incidents: 46 ms instead of 66, and the gap grows with
+    # the database).
+    source = (INCIDENTS.join(CLOCKS, CLOCKS.c.incident_id == INCIDENTS.c.id + 0) if joined
               else INCIDENTS)
     query = (select(*(aggregate(field, literal(_SEPARATOR)) for field in fields))
              .select_from(source).where(_wanted(windows)))
@@ -140,7 +145,7 @@ def state_at(now: datetime) -> ColumnElement[str]:
 def clocks(session: Session, windows: Sequence[Window], now: datetime,
            due_states: Sequence[str]) -> Clocks:
     """The cached clocks of the incidents each vendor logged in its window, in one query;
-    the due times of those in ``due_states`` at ``now``."""
+    the due times of those whose cached state is one of ``due_states``."""
     sqlite = session.connection().dialect.name == "sqlite"
     start, met, state = CLOCKS.c.clock_start, CLOCKS.c.met_at, state_at(now)
     # The instants as text, NaN for none: Python reads each whole list in C (``float``).
@@ -148,7 +153,9 @@ def clocks(session: Session, windows: Sequence[Window], now: datetime,
         cast(INCIDENTS.c.number, String), CLOCKS.c.metric, state,
         func.coalesce(_timestamp(start, sqlite), "nan"),
         func.coalesce(_timestamp(met, sqlite), "nan"), cast(CLOCKS.c.paused_seconds, String),
-        case((state.in_(due_states), func.coalesce(_timestamp(CLOCKS.c.due_at, sqlite), "nan")),
+        # The due times of the clocks in the cached states asked for (a report reads few).
+        case((CLOCKS.c.state.in_(due_states),
+              func.coalesce(_timestamp(CLOCKS.c.due_at, sqlite), "nan")),
              else_=literal("nan")),
     ], True, windows)
     if found is None:
@@ -158,11 +165,25 @@ def clocks(session: Session, windows: Sequence[Window], now: datetime,
                   *(list(map(float, values)) for values in instants))
 
 
-def severity_changed(session: Session, windows: Sequence[Window]) -> set[int]:
-    """The numbers of the window's incidents whose severity changed."""
-    query = (select(INCIDENTS.c.number).distinct()
-             .select_from(EVENTS.join(INCIDENTS, INCIDENTS.c.id == EVENTS.c.incident_id))
-             .where(EVENTS.c.kind == EventKind.SEVERITY_CHANGED.value, _wanted(windows)))
+def severity_changed(session: Session, windows: Sequence[Window], incidents: int
+                     ) -> set[int]:
+    """The numbers of the window's incidents whose severity changed; ``incidents``: how
+    many the window holds.
+
+    A few of the database's incidents: each one's timeline is looked into by its index
+    (a month of 8,500 among 100,000 incidents on SQLite: 42 ms, where reading every
+    severity change of the database takes 185); most of them: every severity change of
+    the database is read once (100,000: 123 ms instead of 338).
+    """
+    changed = EVENTS.c.kind == EventKind.SEVERITY_CHANGED.value
+    total = session.scalar(select(func.max(INCIDENTS.c.id))) or 0
+    if incidents * 3 < total:
+        query = select(INCIDENTS.c.number).where(_wanted(windows), exists().where(
+            EVENTS.c.incident_id == INCIDENTS.c.id, changed))
+    else:
+        query = (select(INCIDENTS.c.number).distinct()
+                 .select_from(EVENTS.join(INCIDENTS, INCIDENTS.c.id == EVENTS.c.incident_id))
+                 .where(changed, _wanted(windows)))
     return set(first_column(session.connection(), query))
 
 
