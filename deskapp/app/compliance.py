@@ -242,8 +242,9 @@ def _goal_tickets(goal: Goal, part: _Vendor, read: _Read, now: datetime, desk: D
         paused = group.state == ClockState.PAUSED
         spec = found.agreement.calendars.get(goal.within[2])
         calendar = desk.sla.book.calendar(spec, found.site) if spec else found.calendar
-        if group.state in _ANSWERED and goal.tier is not None and group.tier != goal.tier:
-            # Answered at another tier: missed whenever it was answered.
+        if (group.state in _ANSWERED
+                and goal_outcome(goal, group.tier, Outcome.MET) is Outcome.BREACHED):
+            # Answered where the goal does not count it met (another tier), however soon.
             tickets += [(number, Outcome.BREACHED) for number in numbers]
             continue
         own = goal_target(goal, found.target)
@@ -254,10 +255,7 @@ def _goal_tickets(goal: Goal, part: _Vendor, read: _Read, now: datetime, desk: D
                 tickets.append((number, Outcome.PENDING))
                 continue
             due = goal_due(own, calendar, datetime.fromtimestamp(start, UTC), paused_seconds)
-            if not isnan(answer):  # as ``outcome`` counts an answer, on timestamps
-                which = Outcome.MET if answer <= due.timestamp() else Outcome.BREACHED
-            else:
-                which = outcome(due, None, paused, now)
+            which = outcome(due, _instant(answer), paused, now)
             tickets.append((number, goal_outcome(goal, group.tier, which)))
     return tickets
 
