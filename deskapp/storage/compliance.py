@@ -1,5 +1,5 @@
-"""The reads of a compliance report: the cached clocks of the incidents logged in a period,
-counted by the database, and the timelines of a few incidents at once."""
+"""The reads of a compliance report: the incidents logged in a period and their cached
+clocks, each read whole in one aggregate query, and the timelines of a few incidents."""
 
 from __future__ import annotations
 
