@@ -132,7 +132,7 @@ def test_the_table_and_the_csv(capsys: pytest.CaptureFixture[str], db: str,
     (["--period", "2026-11", "--from", "2026-11-01", "--to", "2026-11-02"], "not both"),
     ([], "give a month with --period"),
     (["--period", "2026-11", "--vendor", "nobody"], "unknown vendor 'nobody'"),
-    (["--period", "2026-11", "--format", "pdf"], "invalid choice: 'pdf'"),
+    (["--period", "2026-11", "--format", "xlsx"], "invalid choice: 'xlsx'"),
 ])
 def test_bad_input_is_one_line_exit_2_and_nothing_written(
         capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path, argv: list[str],
