@@ -1,14 +1,15 @@
 """Benchmark a compliance report over 100,000 incidents on SQLite and PostgreSQL.
 
 For each database: build it with ``demo`` (100,000 incidents reported over a year), then
-time ``desk.compliance`` over a period that holds every one of them: the work of a month
-in which 100,000 incidents were logged (the demo spreads its incidents over a year; what a
-report costs grows with the incidents and clocks it reads, not with the days it covers).
-A real month of the demo database is timed too, for scale. Each figure is printed beside its
-goal and beside a fixed pure-Python loop timed just before and after it (this machine's
-speed changes by up to 3.5x from minute to minute):
+time ``desk.compliance`` two ways, each against the goal of at most 1 s (median of 5 runs):
 
-* a period's compliance for 100,000 incidents: at most 1 s (median of 5 runs)
+* a month of the 100,000-incident database (the last whole month: about 8,500 incidents);
+* a period that holds every one of the 100,000 incidents: the work of a month in which
+  100,000 were logged (the demo spreads its incidents over a year; what a report costs
+  grows with the incidents and clocks it reads, not with the days it covers).
+
+Each figure is printed beside a fixed pure-Python loop timed just before and after it (this
+machine's speed changes by up to 3.5x from minute to minute).
 
 The counts are checked against the cached clocks read directly: every clock of the period is
 counted once, in exactly one of met, breached, running or pending.
@@ -69,19 +70,25 @@ def bench(name: str, url: str, incidents: int, runs: int = 5) -> tuple[float, bo
         median, best = timed(lambda: desk.compliance(whole, now=END), runs)
         after = machine_speed()
         month_report = desk.compliance(month, now=END)
-        month_median, _ = timed(lambda: desk.compliance(month, now=END), runs)
+        month_before = machine_speed()
+        month_median, month_best = timed(lambda: desk.compliance(month, now=END), runs)
+        month_after = machine_speed()
     finally:
         desk.shutdown()
     print(f"{'figure':<58}{'measured':>12}{'goal':>10}  fixed loop before/after, ms")
     print("-" * 110)
-    print(f"{f'compliance of {report.logged:,} incidents ({counted:,} clocks), median':<58}"
-          f"{median:>10.3f} s{f'<= {GOAL:g} s':>10}  {before * 1000:.0f}/{after * 1000:.0f}"
-          f"  (best {best:.3f} s)")
-    print(f"{f'compliance of {month.label} ({month_report.logged:,} incidents), median':<58}"
-          f"{month_median:>10.3f} s{'-':>10}")
+    for label, seconds, fastest, speeds in (
+            (f"a month ({month.label}, {month_report.logged:,} incidents), median",
+             month_median, month_best, (month_before, month_after)),
+            (f"all {report.logged:,} incidents ({counted:,} clocks), median", median, best,
+             (before, after))):
+        print(f"{label:<58}{seconds:>10.3f} s{f'<= {GOAL:g} s':>10}  "
+              f"{speeds[0] * 1000:.0f}/{speeds[1] * 1000:.0f}  (best {fastest:.3f} s)")
     print(f"{'counts':<58}{'agree' if agree else 'DISAGREE':>12}")
+    print(f"{'PASS' if month_median <= GOAL else 'FAIL'}  {name} compliance of a month "
+          f"({month_report.logged:,} of {result.incidents:,} incidents)")
     print(f"{'PASS' if median <= GOAL else 'FAIL'}  {name} compliance of {report.logged:,} "
-          "incidents")
+          "incidents in one period")
     return median, agree
 
 
