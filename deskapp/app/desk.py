@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from deskapp.app import agreements, incidents
-from deskapp.app import compliance as review
 from deskapp.app import queue as queue_cases
 from deskapp.app.incidents import Changed, ConflictError
 from deskapp.app.people import acting, default_author
@@ -23,11 +22,8 @@ from deskapp.app.queue import QueueFilter, View
 from deskapp.app.sla import SlaService
 from deskapp.app.views import IncidentDraft, IncidentView, QueueRow
 from deskapp.core.agreement import Agreement
-from deskapp.core.compliance import Period
-from deskapp.core.goals import GoalStanding, GoalTrend
 from deskapp.core.keys import parse_key
 from deskapp.core.lifecycle import ResolutionType, Status
-from deskapp.core.review import ComplianceReport, LateTime
 from deskapp.core.workflow import (
     AgreeDueDate,
     Assign,
@@ -53,6 +49,10 @@ from deskapp.storage.database import Database
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
+
+    from deskapp.core.compliance import Period
+    from deskapp.core.goals import GoalStanding, GoalTrend
+    from deskapp.core.review import ComplianceReport, LateTime
 
 __all__ = ["Changed", "ConflictError", "Desk", "Work", "default_author", "parse_key"]
 
@@ -293,21 +293,29 @@ class Desk:
                    now: datetime | None = None) -> ComplianceReport:
         """Compliance per vendor, severity and target over ``period`` (each vendor's days in
         its own zone), its goals and breaches by weekday and hour, at ``now``."""
+        from deskapp.app import compliance as review  # imported when used: few commands report
+
         return review.compliance(self, period, vendor, now)
 
     def goals_now(self, vendor: str | None = None, now: datetime | None = None
                   ) -> tuple[GoalStanding, ...]:
         """Every aggregate goal as it stands this month, in each vendor's own zone."""
+        from deskapp.app import compliance as review  # imported when used: few commands report
+
         return review.goals_now(self, vendor, now)
 
     def goal_trend(self, months: int = 12, vendor: str | None = None,
                    now: datetime | None = None) -> tuple[GoalTrend, ...]:
         """Each aggregate goal month by month, the last ``months`` up to this one."""
+        from deskapp.app import compliance as review  # imported when used: few commands report
+
         return review.goal_trend(self, months, vendor, now)
 
     def late_time(self, period: Period, vendor: str | None = None,
                   now: datetime | None = None) -> tuple[LateTime, ...]:
         """Where the time of breached targets went over ``period``, per vendor."""
+        from deskapp.app import compliance as review  # imported when used: few commands report
+
         return review.late_time(self, period, vendor, now)
 
     # ----- cached clocks ------------------------------------------------------------------
