@@ -1,5 +1,6 @@
 """Run every benchmark: the business calendar, the batch SLA command, the incident store
-(SQLite and PostgreSQL), the window, then start-up (the command line and the window).
+(SQLite and PostgreSQL), a compliance report over 100,000 incidents, the window, then
+start-up (the command line and the window).
 
 Each runs even if an earlier one fails; exits non-zero if any returned non-zero
 (calendar answers that disagree with businesstimedelta, a batch command that is
@@ -23,6 +24,7 @@ if str(HERE) not in sys.path:  # also when run as ``python -m`` or from elsewher
 
 import batch_bench  # noqa: E402
 import calendar_bench  # noqa: E402
+import compliance_bench  # noqa: E402
 import safety_bench  # noqa: E402
 import startup_bench  # noqa: E402
 import store_bench  # noqa: E402
@@ -32,10 +34,12 @@ import ui_bench  # noqa: E402
 def main() -> int:
     failed: list[str] = []
     for name, bench in (("calendar", calendar_bench), ("batch", batch_bench),
-                        ("store", store_bench), ("window", ui_bench),
+                        ("store", store_bench), ("compliance", compliance_bench),
+                        ("window", ui_bench),
                         ("start-up", startup_bench), ("data safety", safety_bench)):
         print(f"===== {name} benchmark =====", flush=True)
-        code = (bench.main([]) if bench in (ui_bench, store_bench, safety_bench)
+        code = (bench.main([]) if bench in (ui_bench, store_bench, safety_bench,
+                                            compliance_bench)
                 else bench.main())
         if code != 0:
             failed.append(f"{name} (exit {code})")

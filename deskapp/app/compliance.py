@@ -4,22 +4,26 @@ monthly trend, and where the time of breached targets went."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from math import isnan
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
-from deskapp.core.agreement import Agreement, Goal, Target
+from deskapp.core.agreement import Agreement, Goal, Target, Unit
 from deskapp.core.calendar import Calendar
+from deskapp.core.clocks import ClockState
 from deskapp.core.compliance import (
+    ClockGroup,
     ComplianceRow,
+    OpenTime,
     Outcome,
     Period,
-    TargetRecord,
     breach_grid,
     compliance_rows,
     outcome,
-    time_to_target,
+    outcome_of_state,
+    times_to_target,
     vendor_zone,
 )
 from deskapp.core.errors import InputError
@@ -29,6 +33,7 @@ from deskapp.core.goals import (
     from_row,
     goal_due,
     goal_outcome,
+    goal_target,
     row_tickets,
     standing,
 )
@@ -46,19 +51,73 @@ if TYPE_CHECKING:
 MAX_TREND_MONTHS = 120
 
 
+class _Target(NamedTuple):
+    target: Target
+    calendar: Calendar
+    site: Site
+    agreement: Agreement  # the version the incidents are pinned to
+
+
+@dataclass
+class _Group:
+    """Clocks that count alike, as read: their positions in the clocks read, and their
+    target under the agreement version their incidents are pinned to (None: one it lacks)."""
+
+    severity: str
+    tier: str
+    metric: str
+    state: str
+    outcome: Outcome
+    rows: list[int]
+    target: _Target | None
+    counted: ClockGroup | None = None
+    numbers: list[int] = field(default_factory=list)  # the incidents', row by row
+
+
 @dataclass
 class _Vendor:
-    """One vendor's part of a report as read: its agreement now, zone and records."""
+    """One vendor's part of a report as read: its agreement now, its zone and its clocks."""
 
     key: str
     name: str
     vendor_id: int
     agreement: Agreement
     zone: str
-    records: list[TargetRecord]
-    # Per record: its target and calendar under the agreement the incident is pinned to,
-    # and the incident's site (for a goal's own calendar).
-    targets: list[tuple[Target, Calendar, Site, Agreement] | None]
+    window: store.Window
+    groups: list[_Group] = field(default_factory=list)
+
+
+@dataclass
+class _Read:
+    """What a report reads: each vendor's part, the clocks, and for each clock the position
+    of its incident in the incidents read."""
+
+    parts: list[_Vendor]
+    incidents: store.Incidents
+    clocks: store.Clocks
+    incident_of: list[int]
+    severity_changed: set[int]
+
+    def numbers(self, group: _Group) -> list[int]:
+        if not group.numbers:
+            group.numbers = list(map(self.clocks.numbers.__getitem__, group.rows))
+        return group.numbers
+
+    def starts(self, group: _Group) -> list[float]:
+        """The group's clock starts as UTC timestamps (NaN: not started)."""
+        return list(map(self.clocks.starts.__getitem__, group.rows))
+
+    def answers(self, group: _Group) -> list[float]:
+        """Their answers as UTC timestamps (NaN: none yet)."""
+        return list(map(self.clocks.answers.__getitem__, group.rows))
+
+    def dues(self, group: _Group) -> list[datetime]:
+        """The due times of a group of late clocks."""
+        return [datetime.fromtimestamp(due, UTC)
+                for due in map(self.clocks.dues.__getitem__, group.rows) if not isnan(due)]
+
+    def paused(self, group: _Group) -> list[float]:
+        return list(map(self.clocks.paused.__getitem__, group.rows))
 
 
 def _vendors(desk: Desk, session: Session, vendor: str | None
@@ -77,62 +136,132 @@ def _vendors(desk: Desk, session: Session, vendor: str | None
     return found
 
 
-def _read(desk: Desk, session: Session, period: Period, vendor: str | None
-          ) -> list[_Vendor]:
-    chosen = _vendors(desk, session, vendor)
-    windows = [store.Window(row.vendor_id, period.start(ZoneInfo(zone)),
-                            period.end(ZoneInfo(zone))) for row, _, zone in chosen]
-    by_vendor = {row.vendor_id: _Vendor(row.vendor_key, row.vendor_name, row.vendor_id,
-                                        agreement, zone, [], [])
-                 for row, agreement, zone in chosen}
-    looked_up: dict[tuple[int, str, str | None, str | None],
-                    dict[str, tuple[Target, Calendar, Site, Agreement]]] = {}
+_ANSWERED = (ClockState.MET.value, ClockState.BREACHED.value)
+# The cached states of the clocks that can be breached at an instant (answered late, or
+# running past their due time: ``outcome_of_state``): their due times are read for the grid.
+_LATE = (ClockState.RUNNING.value, ClockState.BREACHED.value)
+
+
+def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now: datetime
+          ) -> _Read:
+    """Each vendor's clocks over the period, grouped as they count, with their times to
+    target, and the incidents whose severity changed."""
+    parts = {}
+    for row, agreement, zone in _vendors(desk, session, vendor):
+        window = store.Window(row.vendor_id, period.start(ZoneInfo(zone)),
+                              period.end(ZoneInfo(zone)))
+        parts[row.vendor_key] = _Vendor(row.vendor_key, row.vendor_name, row.vendor_id,
+                                        agreement, zone, window)
+    windows = [part.window for part in parts.values()]
+    incidents = store.incidents(session, windows)
+    clocks = store.clocks(session, windows, now, _LATE)
+    position = {number: index for index, number in enumerate(incidents.numbers)}
+    incident_of = list(map(position.__getitem__, clocks.numbers))
+    read = _Read(list(parts.values()), incidents, clocks, incident_of,
+                 store.severity_changed(session, windows, len(incidents.numbers)))
+    # What decides how a clock counts and which calendar it is counted in, per incident.
+    kinds = list(zip(incidents.versions, incidents.site_zones, incidents.site_countries,
+                     incidents.severities, incidents.tiers, strict=True))
+    rows_by: dict[tuple[tuple[int, str, str, str, str], str, str], list[int]] = {}
+    for index, key in enumerate(zip(map(kinds.__getitem__, incident_of), clocks.metrics,
+                                    clocks.states, strict=True)):
+        found = rows_by.get(key)
+        if found is None:
+            rows_by[key] = [index]
+        else:
+            found.append(index)
+    looked_up: dict[tuple[int, str, str, str], dict[str, _Target]] = {}
     book = desk.sla.book
-    for row in store.clock_rows(session, windows):
-        place = (row.agreement_version_id, row.severity, row.site_zone, row.site_country)
-        targets = looked_up.get(place)
+    for ((version, zone, country, severity, tier), metric, state), rows in rows_by.items():
+        targets = looked_up.get((version, severity, zone, country))
+        pinned = desk.parsed.get(session, version)
         if targets is None:
-            pinned = desk.parsed.get(session, row.agreement_version_id)
-            site = desk.sla.site(row.site_zone, row.site_country)
-            targets = looked_up[place] = {
-                target.metric: (target, calendar, site, pinned)
-                for target, calendar in book.targets(pinned, row.severity, site)}
-        found = targets.get(row.metric)
-        taken = None
-        if found is not None and row.met_at is not None and row.clock_start is not None:
-            taken = time_to_target(found[0], found[1], row.clock_start, row.met_at,
-                                   row.paused_seconds)
-        part = by_vendor[row.vendor_id]
-        part.records.append(TargetRecord(
-            row.number, part.key, row.severity, row.metric, row.tier, row.reported_at,
-            row.clock_start, row.due_at, row.met_at, row.paused_since is not None,
-            row.paused_seconds, taken, row.severity_changed))
-        part.targets.append(found)
-    return list(by_vendor.values())
+            site = desk.sla.site(zone or None, country or None)
+            targets = looked_up[(version, severity, zone, country)] = {
+                target.metric: _Target(target, calendar, site, pinned)
+                for target, calendar in book.targets(pinned, severity, site)}
+        parts[pinned.vendor].groups.append(_Group(
+            severity, tier, metric, state, outcome_of_state(state), rows, targets.get(metric)))
+    _count(read)
+    return read
 
 
-def _goal_tickets(goal: Goal, part: _Vendor, now: datetime, desk: Desk
+def _count(read: _Read) -> None:
+    """Each group as the report counts it, with the answered clocks' times to target."""
+    answered: dict[int, tuple[list[float], list[float]]] = {}  # by group id: starts, answers
+    spans: dict[int, tuple[Calendar, float, float]] = {}  # by calendar id: the instants' span
+    for part in read.parts:
+        for group in part.groups:
+            if group.target is None or group.state not in _ANSWERED or not group.rows:
+                continue
+            # Answered clocks have started and have their answer: no NaN among them.
+            starts, answers = read.starts(group), read.answers(group)
+            answered[id(group)] = (starts, answers)
+            if group.target.target.unit is not Unit.CALENDAR_HOURS:
+                calendar = group.target.calendar
+                _, first, last = spans.get(id(calendar), (calendar, min(starts), max(answers)))
+                spans[id(calendar)] = (calendar, min(first, min(starts)),
+                                       max(last, max(answers)))
+    open_times = {key: OpenTime(calendar, first, last)
+                  for key, (calendar, first, last) in spans.items()}
+    for part in read.parts:
+        for group in part.groups:
+            taken: list[float] = []
+            found = answered.get(id(group))
+            if found is not None and group.target is not None:
+                taken = times_to_target(
+                    group.target.target, open_times.get(id(group.target.calendar)),
+                    found[0], found[1], read.paused(group))
+            group.counted = ClockGroup(part.key, group.severity, group.metric, group.tier,
+                                       group.outcome, read.numbers(group), taken)
+
+
+def _instant(stamp: float) -> datetime | None:
+    """A UTC timestamp as an instant; NaN (none) as None."""
+    return None if isnan(stamp) else datetime.fromtimestamp(stamp, UTC)
+
+
+def _goal_tickets(goal: Goal, part: _Vendor, read: _Read, now: datetime, desk: Desk
                   ) -> list[tuple[int, Outcome]]:
     """The tickets of a goal the report's rows do not hold (a tier, or a time of its own)."""
-    tickets = []
-    for record, found in zip(part.records, part.targets, strict=True):
-        if record.metric != goal.metric or found is None:
+    tickets: list[tuple[int, Outcome]] = []
+    for group in part.groups:
+        found = group.target
+        if group.metric != goal.metric or found is None:
             continue
-        if goal.severity is not None and record.severity != goal.severity:
+        if goal.severity is not None and group.severity != goal.severity:
             continue
-        target, calendar, site, pinned = found
-        due = record.due
-        if goal.within is not None and record.clock_start is not None:
-            spec = pinned.calendars.get(goal.within[2])
-            own = desk.sla.book.calendar(spec, site) if spec is not None else calendar
-            due = goal_due(goal, target, own, record.clock_start, record.paused_seconds)
-        tickets.append((record.number, goal_outcome(goal, record.tier, due, record.met_at,
-                                                    record.paused, now)))
+        numbers = read.numbers(group)
+        if group.state == ClockState.PENDING:
+            tickets += [(number, Outcome.PENDING) for number in numbers]
+            continue
+        if goal.within is None:  # the target's own due time: as the clock counts
+            tickets += [(number, goal_outcome(goal, group.tier, group.outcome))
+                        for number in numbers]
+            continue
+        paused = group.state == ClockState.PAUSED
+        spec = found.agreement.calendars.get(goal.within[2])
+        calendar = desk.sla.book.calendar(spec, found.site) if spec else found.calendar
+        if (group.state in _ANSWERED
+                and goal_outcome(goal, group.tier, Outcome.MET) is Outcome.BREACHED):
+            # Answered where the goal does not count it met (another tier), however soon.
+            tickets += [(number, Outcome.BREACHED) for number in numbers]
+            continue
+        own = goal_target(goal, found.target)
+        for number, start, answer, paused_seconds in zip(
+                numbers, read.starts(group), read.answers(group), read.paused(group),
+                strict=True):
+            if isnan(start):
+                tickets.append((number, Outcome.PENDING))
+                continue
+            due = goal_due(own, calendar, datetime.fromtimestamp(start, UTC), paused_seconds)
+            which = outcome(due, _instant(answer), paused, now)
+            tickets.append((number, goal_outcome(goal, group.tier, which)))
     return tickets
 
 
-def _standings(part: _Vendor, rows: Sequence[ComplianceRow], period: Period, now: datetime,
-               desk: Desk) -> list[GoalStanding]:
+def _standings(part: _Vendor, read: _Read, rows: Sequence[ComplianceRow], period: Period,
+               now: datetime, desk: Desk) -> list[GoalStanding]:
     over = now >= period.end(ZoneInfo(part.zone))
     found = []
     for goal in part.agreement.goals:
@@ -141,7 +270,7 @@ def _standings(part: _Vendor, rows: Sequence[ComplianceRow], period: Period, now
                         and r.metric == goal.metric), None)
             tickets = row_tickets(row) if row is not None else []
         else:
-            tickets = _goal_tickets(goal, part, now, desk) if goal.metric else []
+            tickets = _goal_tickets(goal, part, read, now, desk) if goal.metric else []
         found.append(standing(goal, part.key, part.name, period, tickets, over))
     return found
 
@@ -165,37 +294,61 @@ def compliance(desk: Desk, period: Period, vendor: str | None = None,
     """Compliance over ``period`` at ``now`` (default this machine's clock)."""
     now = now or desk.now()
     with desk.reading() as session:
-        parts = _read(desk, session, period, vendor)
+        read = _read(desk, session, period, vendor, now)
     rows: list[ComplianceRow] = []
     goals: list[GoalStanding] = []
     notes: list[str] = []
-    breaches = []
-    for part in parts:
-        vendor_rows = compliance_rows(part.agreement, period, part.zone, part.records, now)
+    breaches: list[tuple[int, datetime, ZoneInfo]] = []
+    for part in read.parts:
+        counted = [group.counted for group in part.groups if group.counted is not None]
+        vendor_rows = compliance_rows(part.agreement, period, part.zone, counted,
+                                      read.severity_changed)
         rows += vendor_rows
-        goals += _standings(part, vendor_rows, period, now, desk)
+        goals += _standings(part, read, vendor_rows, period, now, desk)
         notes += _notes(part, vendor_rows)
         zone = ZoneInfo(part.zone)
-        breaches += [(r.number, r.due, zone) for r in part.records if r.due is not None
-                     and outcome(r.due, r.met_at, r.paused, now) is Outcome.BREACHED]
+        for group in part.groups:
+            if group.outcome is Outcome.BREACHED:
+                breaches += [(number, due, zone) for number, due in zip(
+                    read.numbers(group), read.dues(group), strict=True)]
         notes += [f"{part.name}: {g.description}: not measured here (the desk records no "
                   "downtime)." for g in part.agreement.goals if not g.metric]
-    return ComplianceReport(period, now, tuple(p.key for p in parts),
-                            {p.key: p.zone for p in parts}, tuple(rows), tuple(goals),
+    return ComplianceReport(period, now, tuple(p.key for p in read.parts),
+                            {p.key: p.zone for p in read.parts}, tuple(rows), tuple(goals),
                             breach_grid(period, breaches), tuple(notes))
+
+
+def _by_month(desk: Desk, vendor: str | None, now: datetime
+              ) -> dict[Period, list[tuple[str, Agreement]]]:
+    """The vendors by the month ``now`` falls in, in each one's zone (the same month for
+    all but a few hours a month): one report per month then covers them all."""
+    with desk.reading() as session:
+        chosen = _vendors(desk, session, vendor)
+    months: dict[Period, list[tuple[str, Agreement]]] = {}
+    for row, agreement, zone in chosen:
+        months.setdefault(Period.month_of(now, ZoneInfo(zone)), []).append(
+            (row.vendor_key, agreement))
+    return months
+
+
+def _goals_over(desk: Desk, period: Period, vendors: list[tuple[str, Agreement]],
+                every: bool, now: datetime) -> list[GoalStanding]:
+    """The goals of ``vendors`` over ``period``: one report for them all when they are
+    ``every`` vendor asked for, else one each."""
+    if every:
+        return list(compliance(desk, period, vendors[0][0] if len(vendors) == 1 else None,
+                               now).goals)
+    return [goal for key, _ in vendors for goal in compliance(desk, period, key, now).goals]
 
 
 def goals_now(desk: Desk, vendor: str | None = None, now: datetime | None = None
               ) -> tuple[GoalStanding, ...]:
     """Every aggregate goal as it stands this month (each vendor's month, in its zone)."""
     now = now or desk.now()
-    found: list[GoalStanding] = []
-    with desk.reading() as session:
-        chosen = _vendors(desk, session, vendor)
-    for row, _, zone in chosen:
-        month = Period.month_of(now, ZoneInfo(zone))
-        found += compliance(desk, month, row.vendor_key, now).goals
-    return tuple(found)
+    months = _by_month(desk, vendor, now)
+    found = [goal for month, vendors in months.items()
+             for goal in _goals_over(desk, month, vendors, len(months) == 1, now)]
+    return tuple(sorted(found, key=lambda goal: goal.vendor))
 
 
 def goal_trend(desk: Desk, months: int = 12, vendor: str | None = None,
@@ -204,48 +357,53 @@ def goal_trend(desk: Desk, months: int = 12, vendor: str | None = None,
     if not 1 <= months <= MAX_TREND_MONTHS:
         raise InputError(f"a trend covers 1 to {MAX_TREND_MONTHS} months, not {months}")
     now = now or desk.now()
-    with desk.reading() as session:
-        chosen = _vendors(desk, session, vendor)
+    by_month = _by_month(desk, vendor, now)
     trends = []
-    for row, agreement, zone in chosen:
-        period = Period.month_of(now, ZoneInfo(zone))
-        periods = [period]
+    for month, vendors in by_month.items():
+        periods = [month]
         for _ in range(months - 1):
             periods.insert(0, periods[0].previous())
-        standings = [compliance(desk, p, row.vendor_key, now).goals for p in periods]
-        for index, goal in enumerate(agreement.goals):
-            trends.append(GoalTrend(row.vendor_key, goal.key, goal.description, goal.percent,
-                                    tuple(month[index] for month in standings)))
-    return tuple(trends)
+        standings = [_goals_over(desk, p, vendors, len(by_month) == 1, now) for p in periods]
+        for key, agreement in vendors:
+            for goal in agreement.goals:
+                trends.append(GoalTrend(key, goal.key, goal.description, goal.percent, tuple(
+                    next(g for g in found if g.vendor == key and g.key == goal.key)
+                    for found in standings)))
+    return tuple(sorted(trends, key=lambda trend: trend.vendor))
 
 
 def late_time(desk: Desk, period: Period, vendor: str | None = None,
               now: datetime | None = None) -> tuple[LateTime, ...]:
     """Where the time of each vendor's breached targets went over ``period``."""
     now = now or desk.now()
+    late: list[tuple[_Vendor, int, datetime, datetime | None, _Target]] = []
     with desk.reading() as session:
-        parts = _read(desk, session, period, vendor)
-        late = [(part, record, found) for part in parts
-                for record, found in zip(part.records, part.targets, strict=True)
-                if found is not None and record.clock_start is not None
-                and outcome(record.due, record.met_at, record.paused, now)
-                is Outcome.BREACHED]
-        timelines = store.timelines_of(session, [record.number for _, record, _ in late])
-    found = []
-    for part in parts:
+        read = _read(desk, session, period, vendor, now)
+        for part in read.parts:
+            for group in part.groups:
+                found = group.target
+                if found is None or group.outcome is not Outcome.BREACHED:
+                    continue
+                late += [(part, number, moment, _instant(answer), found)
+                         for number, start, answer in zip(
+                             read.numbers(group), read.starts(group), read.answers(group),
+                             strict=True)
+                         if (moment := _instant(start)) is not None]
+        timelines = store.timelines_of(session, [number for _, number, *_ in late])
+    found_parts = []
+    for part in read.parts:
         shares: dict[str, tuple[float, set[int]]] = {}
         count = 0
-        for owner, record, target in late:
-            if owner is not part or target is None or record.clock_start is None:
+        for owner, number, start, answer, target in late:
+            if owner is not part:
                 continue
             count += 1
-            end = record.met_at or now
-            for label, seconds in late_time_of(timelines[record.number], target[0], target[1],
-                                               record.clock_start, end).items():
+            for label, seconds in late_time_of(timelines[number], target.target,
+                                               target.calendar, start, answer or now).items():
                 total, numbers = shares.get(label, (0.0, set()))
-                numbers.add(record.number)
+                numbers.add(number)
                 shares[label] = (total + seconds, numbers)
-        found.append(LateTime(part.key, part.name, period, count, tuple(
+        found_parts.append(LateTime(part.key, part.name, period, count, tuple(
             LateShare(label, seconds, tuple(sorted(numbers)))
             for label, (seconds, numbers) in sorted(shares.items(), key=lambda i: -i[1][0]))))
-    return tuple(found)
+    return tuple(found_parts)

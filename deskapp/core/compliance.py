@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from itertools import accumulate, repeat
+from operator import add, sub
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from deskapp.core.agreement import SITE, Agreement, Target, Unit
 from deskapp.core.calendar import Calendar
+from deskapp.core.clocks import ClockState
 from deskapp.core.errors import InputError
 from deskapp.core.keys import incident_key
 
@@ -123,34 +127,85 @@ def outcome(due: datetime | None, met_at: datetime | None, paused: bool, now: da
     return Outcome.BREACHED
 
 
-def time_to_target(target: Target, calendar: Calendar, start: datetime, answered: datetime,
-                   paused_seconds: float) -> float:
-    """The target's own time from its clock start to its answer, pauses left out: business
-    seconds in its calendar (elapsed seconds for a target in calendar hours)."""
-    if target.unit is Unit.CALENDAR_HOURS:
-        taken = (answered - start).total_seconds()
+RUNNING_PAST_DUE = "running past due"
+"""A cached clock's state as read at an instant: running, and its due time has passed."""
+
+
+def outcome_of_state(state: str) -> Outcome:
+    """What a cached clock's state (or ``RUNNING_PAST_DUE``) counts as: ``outcome`` for a
+    clock read from the cache."""
+    if state == RUNNING_PAST_DUE:
+        return Outcome.BREACHED
+    if state in (ClockState.RUNNING, ClockState.PAUSED):
+        return Outcome.RUNNING
+    return Outcome(state)
+
+
+class OpenTime:
+    """A calendar's open intervals from one UTC timestamp to another, listed once, to place
+    many timestamps at once: a month's report places a few hundred thousand.
+
+    The intervals come from ``Calendar.state_at``, from one change to the next; each
+    timestamp is placed among them by bisection, every step in C (``map``), a third of the
+    time of ``Calendar.position_ts`` each.
+    """
+
+    def __init__(self, calendar: Calendar, first: float, last: float) -> None:
+        opens: list[float] = []
+        closes: list[float] = []
+        moment = datetime.fromtimestamp(first, UTC)
+        while True:
+            state = calendar.state_at(moment)
+            changes = state.changes_at.timestamp()
+            if state.is_open:
+                opens.append(moment.timestamp())
+                closes.append(changes)
+            if changes > last:
+                break
+            moment = state.changes_at
+        if not opens or closes[-1] <= last:  # closed from the last opening on: one more
+            opens.append(last + 1.0)
+            closes.append(last + 2.0)
+        self._opens = opens
+        self._closes = closes
+        self._before = list(accumulate(map(sub, closes, opens), initial=0.0))
+        self.first, self.last = first, last
+
+    def positions(self, stamps: Sequence[float]) -> list[float]:
+        """Each timestamp's business position: open seconds since the first timestamp (only
+        differences mean anything); every one between the first and the last."""
+        index = list(map(bisect_right, repeat(self._closes), stamps))
+        # Open time before the interval a timestamp falls in (or before), plus its part of it.
+        into = map(max, map(sub, stamps, map(self._opens.__getitem__, index)), repeat(0.0))
+        return list(map(add, map(self._before.__getitem__, index), into))
+
+
+def times_to_target(target: Target, open_time: OpenTime | None, starts: Sequence[float],
+                    answers: Sequence[float], paused: Sequence[float]) -> list[float]:
+    """Each answered target's own time from its clock start to its answer, pauses left out
+    (UTC timestamps in, seconds out): business seconds, placed by ``open_time`` of its
+    calendar, or elapsed seconds for a target in calendar hours (``open_time`` None)."""
+    if len(starts) != len(answers) or len(starts) != len(paused):
+        raise ValueError("as many clock starts, answers and pauses are needed")
+    # In C (``map``): a month's report computes a few hundred thousand.
+    if target.unit is Unit.CALENDAR_HOURS or open_time is None:
+        taken: Iterable[float] = map(sub, answers, starts)
     else:
-        taken = calendar.business_seconds_between(start, answered)
-    return max(0.0, taken - paused_seconds)
+        taken = map(sub, open_time.positions(answers), open_time.positions(starts))
+    return list(map(max, map(sub, taken, paused), repeat(0.0)))
 
 
-class TargetRecord(NamedTuple):
-    """One target of one incident logged in the period, as its clock stands (a tuple: a
-    month's report reads hundreds of thousands)."""
+class ClockGroup(NamedTuple):
+    """Clocks of incidents logged in the period that count alike: one vendor, severity (the
+    incident's severity now: it is counted under its final one), target, tier and outcome."""
 
-    number: int
     vendor: str
-    severity: str  # the incident's severity now: it is counted under its final one
+    severity: str
     metric: str
     tier: str  # the incident's tier now (a resolved one's: the tier that resolved it)
-    reported_at: datetime
-    clock_start: datetime | None
-    due: datetime | None
-    met_at: datetime | None
-    paused: bool  # a pause is open
-    paused_seconds: float  # business time of the closed pauses
-    taken_seconds: float | None  # ``time_to_target`` once answered
-    severity_changed: bool
+    outcome: Outcome
+    numbers: list[int]
+    taken: list[float]  # ``times_to_target`` of the answered ones
 
 
 # ----- the report -------------------------------------------------------------------------
@@ -245,43 +300,40 @@ def median(values: Sequence[float]) -> float | None:
 
 
 def compliance_rows(agreement: Agreement, period: Period, zone: str,
-                    records: Iterable[TargetRecord], now: datetime) -> list[ComplianceRow]:
+                    groups: Iterable[ClockGroup], severity_changed: Container[int]
+                    ) -> list[ComplianceRow]:
     """The rows of one vendor: one per severity and target of its agreement, in the
-    agreement's order (severities with no incident included, so an empty month still lists
-    what it covers)."""
-    buckets: dict[tuple[str, str], tuple[list[int], list[int], list[int], list[int],
-                                         list[int], list[float]]] = {
-        (t.severity, t.metric): ([], [], [], [], [], []) for t in agreement.targets}
-    index = {Outcome.MET: 0, Outcome.BREACHED: 1, Outcome.RUNNING: 2, Outcome.PENDING: 3}
-    for record in records:
-        bucket = buckets.get((record.severity, record.metric))
-        if bucket is None:  # a target the current agreement no longer has
-            bucket = buckets[(record.severity, record.metric)] = ([], [], [], [], [], [])
-        bucket[index[outcome(record.due, record.met_at, record.paused, now)]].append(
-            record.number)
-        if record.severity_changed:
-            bucket[4].append(record.number)
-        if record.taken_seconds is not None:
-            bucket[5].append(record.taken_seconds)
+    agreement's order (those with no incident included, so an empty month still lists what
+    it covers); ``severity_changed``: the incidents whose severity changed."""
+    buckets: dict[tuple[str, str], dict[Outcome, list[int]]] = {
+        (t.severity, t.metric): {} for t in agreement.targets}
+    taken: dict[tuple[str, str], list[float]] = {}
+    for group in groups:
+        key = (group.severity, group.metric)
+        # A target the current agreement no longer has gets a row of its own.
+        buckets.setdefault(key, {}).setdefault(group.outcome, []).extend(group.numbers)
+        taken.setdefault(key, []).extend(group.taken)
     goals = {(g.severity, g.metric): g for g in agreement.goals
-             if g.severity is not None and g.metric is not None and g.tier is None}
+             if g.severity is not None and g.metric is not None and g.tier is None
+             and g.within is None}
     metric_names = {m.key: m.name for m in agreement.metrics}
     targets = {(t.severity, t.metric): t for t in agreement.targets}
     rows = []
-    for (severity, metric), (met, breached, running, pending, changed, taken) in \
-            buckets.items():
-        taken.sort()
+    for (severity, metric), by in buckets.items():
+        times = sorted(taken.get((severity, metric), ()))
         goal = goals.get((severity, metric))
         target = targets.get((severity, metric))
+        numbers = {which: tuple(sorted(by.get(which, ()))) for which in Outcome}
         rows.append(ComplianceRow(
             vendor=agreement.vendor, vendor_name=agreement.name, severity=severity,
             metric=metric, metric_name=metric_names.get(metric, metric),
             target=target.describe() if target is not None else "no longer in the agreement",
             period=period, zone=zone,
-            met_numbers=tuple(sorted(met)), breached_numbers=tuple(sorted(breached)),
-            running_numbers=tuple(sorted(running)), pending_numbers=tuple(sorted(pending)),
-            severity_changed_numbers=tuple(sorted(changed)),
-            median_seconds=median(taken), p90_seconds=percentile(taken, 0.9),
+            met_numbers=numbers[Outcome.MET], breached_numbers=numbers[Outcome.BREACHED],
+            running_numbers=numbers[Outcome.RUNNING], pending_numbers=numbers[Outcome.PENDING],
+            severity_changed_numbers=tuple(sorted(
+                n for ns in numbers.values() for n in ns if n in severity_changed)),
+            median_seconds=median(times), p90_seconds=percentile(times, 0.9),
             goal_key=goal.key if goal else None, goal_percent=goal.percent if goal else None))
     return rows
 

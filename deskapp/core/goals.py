@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from deskapp.core.agreement import Goal, Target, Unit
 from deskapp.core.calendar import Calendar
-from deskapp.core.compliance import ComplianceRow, Outcome, Period, outcome
+from deskapp.core.compliance import ComplianceRow, Outcome, Period
 from deskapp.core.keys import incident_key
 from deskapp.core.sla import add_target_time
 from deskapp.core.wording import plural
@@ -89,27 +89,31 @@ def from_row(goal: Goal) -> bool:
             and goal.within is None)
 
 
-def goal_due(goal: Goal, target: Target, calendar: Calendar, clock_start: datetime,
-             paused_seconds: float) -> datetime:
-    """When a ticket is due under a goal with a time of its own ("within 1 business day of
-    logging"), counted like the target's own due time, closed pauses added when the target
-    is pausable; ``calendar`` is the goal's."""
+def goal_target(goal: Goal, target: Target) -> Target:
+    """The target a goal with a time of its own ("within 1 business day of logging") counts
+    a ticket against: that time, in the goal's calendar, pausable as the ticket's target."""
     assert goal.within is not None
     amount, unit, calendar_key = goal.within
-    own = Target(target.metric, target.severity, unit, amount, calendar_key, target.pausable,
-                 None)
-    due = add_target_time(own, calendar, clock_start, amount)
-    if target.pausable and paused_seconds > 0:
-        due = (due + timedelta(seconds=paused_seconds) if unit is Unit.CALENDAR_HOURS
+    return Target(target.metric, target.severity, unit, amount, calendar_key, target.pausable,
+                  None)
+
+
+def goal_due(own: Target, calendar: Calendar, clock_start: datetime, paused_seconds: float
+             ) -> datetime:
+    """When a ticket is due under ``own`` (``goal_target``), counted like a target's own due
+    time, closed pauses added when it is pausable; ``calendar`` is the goal's."""
+    assert own.amount is not None
+    due = add_target_time(own, calendar, clock_start, own.amount)
+    if own.pausable and paused_seconds > 0:
+        due = (due + timedelta(seconds=paused_seconds) if own.unit is Unit.CALENDAR_HOURS
                else calendar.add_business_seconds(due, paused_seconds))
     return due
 
 
-def goal_outcome(goal: Goal, tier: str, due: datetime | None, met_at: datetime | None,
-                 paused: bool, now: datetime) -> Outcome:
-    """A ticket under a goal that names a tier: met only when answered in time and at that
-    tier (the tier it was resolved at); one answered at another tier is missed."""
-    found = outcome(due, met_at, paused, now)
+def goal_outcome(goal: Goal, tier: str, found: Outcome) -> Outcome:
+    """A ticket under a goal, ``found`` as its time alone counts it: under a goal that names
+    a tier, met only when answered in time at that tier (the tier that resolved it); one
+    answered at another tier is missed."""
     if found is Outcome.MET and goal.tier is not None and tier != goal.tier:
         return Outcome.BREACHED
     return found
