@@ -21,6 +21,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # also when run as ``python -m`` or from elsewhere
     sys.path.insert(0, str(HERE))
 
+import agreement_bench  # noqa: E402
 import batch_bench  # noqa: E402
 import calendar_bench  # noqa: E402
 import startup_bench  # noqa: E402
@@ -31,10 +32,12 @@ import ui_bench  # noqa: E402
 def main() -> int:
     failed: list[str] = []
     for name, bench in (("calendar", calendar_bench), ("batch", batch_bench),
-                        ("store", store_bench), ("window", ui_bench),
+                        ("store", store_bench), ("agreement change", agreement_bench),
+                        ("window", ui_bench),
                         ("start-up", startup_bench)):
         print(f"===== {name} benchmark =====", flush=True)
-        code = bench.main([]) if bench in (ui_bench, store_bench) else bench.main()
+        code = (bench.main([]) if bench in (ui_bench, store_bench, agreement_bench)
+                else bench.main())
         if code != 0:
             failed.append(f"{name} (exit {code})")
         print(flush=True)
