@@ -184,8 +184,8 @@ def apply_agreement_change(desk: Desk, vendor: str, version: int,
                            author: str | None = None) -> int:
     """Pin the vendor's open incidents to its version ``version`` and recompute their
     clocks, in one transaction (closed incidents keep theirs); refused when the open
-    incidents or the version are not what the preview (or its token) saw. Returns how many
-    incidents were pinned."""
+    incidents or the version are not what the preview (or its token) saw. The incidents are
+    written at ``now``, by ``author``. Returns how many incidents were pinned."""
     token = expected.token if isinstance(expected, AgreementPreview) else expected
     with desk.work(author) as work:
         session = work.session
@@ -205,8 +205,7 @@ def apply_agreement_change(desk: Desk, vendor: str, version: int,
         changes = _recomputed(desk, found, agreement, version_id)
         if changes:
             rows.write_changes(session, changes, {i.id: i.version for i in found.incidents})
-        return rows.repin_open(session, vendor_id, version_id, author=work.author,
-                               at=work.now)
+        return rows.repin_open(session, vendor_id, version_id, author=work.author, at=now)
 
 
 def _recomputed(desk: Desk, found: rows.Range, agreement: Agreement, version_id: int
