@@ -22,6 +22,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # also when run as ``python -m`` or from elsewhere
     sys.path.insert(0, str(HERE))
 
+import agreement_bench  # noqa: E402
 import batch_bench  # noqa: E402
 import calendar_bench  # noqa: E402
 import compliance_bench  # noqa: E402
@@ -35,11 +36,11 @@ def main() -> int:
     failed: list[str] = []
     for name, bench in (("calendar", calendar_bench), ("batch", batch_bench),
                         ("store", store_bench), ("compliance", compliance_bench),
-                        ("window", ui_bench),
+                        ("agreement change", agreement_bench), ("window", ui_bench),
                         ("start-up", startup_bench), ("data safety", safety_bench)):
         print(f"===== {name} benchmark =====", flush=True)
         code = (bench.main([]) if bench in (ui_bench, store_bench, safety_bench,
-                                            compliance_bench)
+                                            compliance_bench, agreement_bench)
                 else bench.main())
         if code != 0:
             failed.append(f"{name} (exit {code})")

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING
 from deskapp.core.agreement import Agreement
 from deskapp.core.agreement_file import parse_agreement
 from deskapp.core.agreement_lint import open_time
-from deskapp.core.clocks import ClockState, compute_clocks, next_due
+from deskapp.core.clocks import ClockState, TargetState, compute_clocks, next_due
 from deskapp.core.errors import InputError
 from deskapp.core.keys import incident_key
-from deskapp.core.lifecycle import Status
+from deskapp.core.lifecycle import Event, Status
 from deskapp.storage import catalog
 from deskapp.storage import recompute as rows
-from deskapp.storage.timelines import cached_clock
+from deskapp.storage.timelines import CachedClock, cached_clock
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -111,25 +111,60 @@ def preview_agreement_change(desk: Desk, vendor: str, new: str | Agreement, now:
         found = rows.read_open_of_vendor(session, _vendor_id(session, vendor))
         pinned = {version: desk.parsed.get(session, version) for version in
                   {incident.agreement_version_id for incident in found.incidents}}
-    book, changes = desk.sla.book, []
+    cached: dict[int, dict[str, CachedClock]] = {}
+    for (incident_id, metric), clock in found.cached.items():
+        cached.setdefault(incident_id, {})[metric] = clock
+    changes: list[DueChange] = []
     for incident in found.incidents:
-        site = desk.sla.site(incident.site_zone, incident.site_country)
-        events = found.timelines[incident.id]
-        before = {c.metric: c.at(now) for c in compute_clocks(
-            events, pinned[incident.agreement_version_id], site, book)}
-        after = {c.metric: c.at(now) for c in compute_clocks(events, agreement, site, book)}
-        for metric in sorted(before.keys() | after.keys()):
-            old, new_state = before.get(metric), after.get(metric)
-            old_due = old.due if old is not None else None
-            new_due = new_state.due if new_state is not None else None
-            if old_due == new_due:
-                continue
-            breached = (new_state is not None and new_state.state is ClockState.BREACHED
-                        and (old is None or old.state is not ClockState.BREACHED))
-            changes.append(DueChange(incident_key(incident.number), metric, old_due, new_due,
-                                     breached))
+        changes.extend(_moved(desk, incident, found.timelines[incident.id],
+                              cached.get(incident.id, {}),
+                              pinned[incident.agreement_version_id], agreement, now))
     return AgreementPreview(vendor, agreement, now, len(found.incidents), tuple(changes),
                             calendars_ahead(desk, agreement, now), _token(vendor, agreement, found))
+
+
+_RUNNING, _BREACHED = ClockState.RUNNING.value, ClockState.BREACHED.value
+
+
+def _moved(desk: Desk, incident: rows.RangeIncident, events: list[Event],
+           cached_clocks: dict[str, CachedClock], old: Agreement, new: Agreement,
+           now: datetime) -> list[DueChange]:
+    """The due times of one incident that ``new`` moves, read at ``now``.
+
+    Before comes from the cached clocks (they are the timeline's, as a test keeps them),
+    except while a pause is open: then its due time depends on ``now``, and the clocks of
+    the pinned version are computed again.
+    """
+    site = desk.sla.site(incident.site_zone, incident.site_country)
+    key = incident_key(incident.number)
+    before_clocks: dict[str, TargetState] | None = None
+    moved = []
+    metrics = set()
+    for clock in compute_clocks(events, new, site, desk.sla.book):
+        metrics.add(clock.metric)
+        cached = cached_clocks.get(clock.metric)
+        if cached is not None and cached.paused_since is None and clock.paused_since is None:
+            if cached.due_at == clock.due:
+                continue
+            before_due = cached.due_at
+            was_breached = cached.state == _BREACHED or (
+                cached.state == _RUNNING and cached.due_at is not None and now >= cached.due_at)
+        else:
+            if before_clocks is None:
+                before_clocks = {c.metric: c.at(now) for c in compute_clocks(
+                    events, old, site, desk.sla.book)}
+            state = before_clocks.get(clock.metric)
+            before_due = state.due if state is not None else None
+            was_breached = state is not None and state.state is ClockState.BREACHED
+        after = clock.at(now)
+        if before_due == after.due:
+            continue
+        moved.append(DueChange(key, clock.metric, before_due, after.due,
+                               after.state is ClockState.BREACHED and not was_breached))
+    for metric, cached in cached_clocks.items():  # targets the new version does not have
+        if metric not in metrics and cached.due_at is not None:
+            moved.append(DueChange(key, metric, cached.due_at, None, False))
+    return moved
 
 
 def calendars_ahead(desk: Desk, agreement: Agreement, now: datetime,
@@ -149,8 +184,8 @@ def apply_agreement_change(desk: Desk, vendor: str, version: int,
                            author: str | None = None) -> int:
     """Pin the vendor's open incidents to its version ``version`` and recompute their
     clocks, in one transaction (closed incidents keep theirs); refused when the open
-    incidents or the version are not what the preview (or its token) saw. Returns how many
-    incidents were pinned."""
+    incidents or the version are not what the preview (or its token) saw. The incidents are
+    written at ``now``, by ``author``. Returns how many incidents were pinned."""
     token = expected.token if isinstance(expected, AgreementPreview) else expected
     with desk.work(author) as work:
         session = work.session
@@ -161,17 +196,16 @@ def apply_agreement_change(desk: Desk, vendor: str, version: int,
             raise InputError(f"{vendor} has no version {version}")
         version_id, source = stored
         agreement = desk.parsed.get(session, version_id, source)
-        found = rows.read_open_of_vendor(session, _vendor_id(session, vendor), lock=True)
+        vendor_id = _vendor_id(session, vendor)
+        found = rows.read_open_of_vendor(session, vendor_id, lock=True)
         if _token(vendor, agreement, found) != token:
             raise StalePreviewError(
                 f"{vendor}'s open incidents or version {version} changed since the preview; "
                 "preview the change again")
         changes = _recomputed(desk, found, agreement, version_id)
-        versions = {incident.id: incident.version for incident in found.incidents
-                    if incident.agreement_version_id != version_id}
         if changes:
             rows.write_changes(session, changes, {i.id: i.version for i in found.incidents})
-        return rows.repin(session, versions, version_id, author=work.author, at=work.now)
+        return rows.repin_open(session, vendor_id, version_id, author=work.author, at=now)
 
 
 def _recomputed(desk: Desk, found: rows.Range, agreement: Agreement, version_id: int

@@ -3,7 +3,6 @@ the team's own (imported, exported, listed)."""
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import warnings
 from collections.abc import Mapping
@@ -24,6 +23,7 @@ from deskapp.core.agreement_versions import (
     current_flags,
     shipped_effective,
     shipped_is_newer,
+    text_digest,
 )
 from deskapp.core.errors import InputError
 from deskapp.core.workflow import waits_for_documentation
@@ -67,9 +67,6 @@ def shipped_texts() -> dict[str, str]:
     return sla.shipped_texts()
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
 
 @dataclass(frozen=True)
 class ShippedCheck:
@@ -91,7 +88,7 @@ def check_shipped(session: Session, now: datetime) -> ShippedCheck:
     newer: dict[str, Agreement] = {}
     problems: dict[str, AgreementError] = {}
     for name, text in shipped_texts().items():
-        if _digest(text) in known:
+        if text_digest(text) in known:
             continue
         try:
             agreement = parse_agreement(text, name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from deskapp.core.agreement_file import (
     parse_agreement,
 )
 from deskapp.core.agreement_folder import AgreementFolder, read_agreements
-from deskapp.core.agreement_versions import Origin, VersionInfo, in_force
+from deskapp.core.agreement_versions import Origin, VersionInfo, in_force, text_digest
 from deskapp.core.calendar import Calendar
 from deskapp.core.errors import InputError
 from deskapp.core.sla import (
@@ -86,7 +85,7 @@ def database_service(db: str | None, office: Office, now: datetime) -> SlaServic
     stored = stored_versions(path) if path is not None else None
     if stored is not None:
         known = {v.digest for v, _ in stored if v.origin is Origin.SHIPPED}
-        if all(_digest(text) in known for text in shipped_texts().values()):
+        if all(text_digest(text) in known for text in shipped_texts().values()):
             by_vendor: dict[str, list[VersionInfo]] = {}
             sources = {v.id: source for v, source in stored}
             for version, _ in stored:
@@ -108,9 +107,6 @@ def database_service(db: str | None, office: Office, now: datetime) -> SlaServic
     finally:
         desk.shutdown()
 
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def agreement_for(agreements: dict[str, Agreement], vendor: str,

@@ -6,6 +6,7 @@ Examples:
   deskapp policy import acme.toml --effective 2027-01-01 --by lead
   deskapp policy import maqsu.toml --apply-to-open
   deskapp policy versions maqsu
+  deskapp policy apply maqsu --version 2
   deskapp policy export maqsu --version 1 --out maqsu-1.toml
 """
 
@@ -76,6 +77,15 @@ def register(commands: Any) -> None:
         "validate", help="check an agreement file (and lint its calendars) without storing it")
     validate.add_argument("file", metavar="FILE.toml")
     validate.set_defaults(handler=run_validate)
+
+    applying = actions.add_parser(
+        "apply", help="pin a vendor's open incidents to one of its versions, after a preview")
+    applying.add_argument("vendor", metavar="V")
+    _version_option(applying)
+    applying.add_argument("--by", metavar="NAME", help="who applies it (default: the OS user)")
+    applying.add_argument("--yes", action="store_true", help="apply without asking")
+    db_option(applying)
+    applying.set_defaults(handler=run_apply)
 
     versions = actions.add_parser("versions", help="a vendor's versions: who made them, when")
     versions.add_argument("vendor", metavar="V")
@@ -279,6 +289,23 @@ def run_import(args: argparse.Namespace) -> int:
         if preview is not None and preview.open_incidents:
             pinned = desk.apply_agreement_change(vendor, info.number, preview, author=args.by)
             print(f"{plural(pinned, 'open incident')} now under version {info.number}")
+    return 0
+
+
+def run_apply(args: argparse.Namespace) -> int:
+    with open_desk(args) as desk:
+        number, text = desk.agreement_text(args.vendor, _number(args.version))
+        preview = desk.preview_agreement_change(args.vendor, text)
+        print(preview_text(preview, desk.sla.office_zone))
+        if not preview.open_incidents:
+            return 0
+        if not (args.yes or _confirmed(f"Apply version {number} to {args.vendor}'s "
+                                       f"{plural(preview.open_incidents, 'open incident')}? "
+                                       "[y/N] ")):
+            print("Nothing changed.")
+            return 1
+        pinned = desk.apply_agreement_change(args.vendor, number, preview, author=args.by)
+    print(f"{plural(pinned, 'open incident')} now under version {number}")
     return 0
 
 

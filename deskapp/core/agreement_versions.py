@@ -7,6 +7,7 @@ when it was logged; a new version reaches open incidents only when a lead applie
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,12 @@ class VersionInfo:
     origin: Origin
     digest: str
     is_current: bool = False  # as last stored: in force at the last write
+
+
+def text_digest(text: str) -> str:
+    """What tells two texts of an agreement apart (sha256, hex): a start compares the
+    shipped files' with the stored versions' without parsing either."""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def in_force(versions: Iterable[VersionInfo], at: datetime) -> VersionInfo | None:

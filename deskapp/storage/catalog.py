@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import NamedTuple
 
@@ -10,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from deskapp.core.agreement import Agreement
-from deskapp.core.agreement_versions import Origin, VersionInfo
+from deskapp.core.agreement_versions import Origin, VersionInfo, text_digest
 from deskapp.storage.database import serialize
 from deskapp.storage.locks import AGREEMENTS_LOCK
 from deskapp.storage.models import AgreementVersion, Product, Vendor
@@ -28,7 +27,7 @@ class CurrentAgreement(NamedTuple):
 
 def source_digest(source: str) -> str:
     """What tells two texts of an agreement apart."""
-    return hashlib.sha256(source.encode()).hexdigest()
+    return text_digest(source)
 
 
 def _info(row: AgreementVersion, vendor: str) -> VersionInfo:

@@ -151,21 +151,18 @@ def _read(session: Session, chosen: Any, among: Any, *, lock: bool = False) -> R
     return Range(incidents, timelines, cached)
 
 
-def repin(session: Session, versions: dict[int, int], agreement_version_id: int, *,
-          author: str, at: datetime) -> int:
-    """Pin incidents (by id, at the version they were read at) to another agreement version,
-    as a write of ``author`` at ``at`` (their version goes up); returns how many."""
-    statement = (update(INCIDENTS)
-                 .where(INCIDENTS.c.id == bindparam("key"),
-                        INCIDENTS.c.version == bindparam("read_version"))
-                 .values(agreement_version_id=agreement_version_id, updated_by=author,
-                         updated_at=at, version=INCIDENTS.c.version + 1))
-    rows = [{"key": key, "read_version": version} for key, version in versions.items()]
-    if not rows:
-        return 0
-    # The rows were read under lock in this transaction: every one is still at its version.
-    session.execute(statement, rows)
-    return len(rows)
+def repin_open(session: Session, vendor_id: int, agreement_version_id: int, *,
+               author: str, at: datetime) -> int:
+    """Pin a vendor's open incidents to another agreement version, as a write of ``author``
+    at ``at`` (their version goes up); returns how many. Read them with ``lock`` first, in
+    the same transaction, so that these are the rows that were read."""
+    result = session.connection().execute(
+        update(INCIDENTS)
+        .where(INCIDENTS.c.vendor_id == vendor_id, INCIDENTS.c.is_open,
+               INCIDENTS.c.agreement_version_id != agreement_version_id)
+        .values(agreement_version_id=agreement_version_id, updated_by=author, updated_at=at,
+                version=INCIDENTS.c.version + 1))
+    return int(result.rowcount)
 
 
 def write_changes(session: Session, changes: CacheChanges, versions: dict[int, int]

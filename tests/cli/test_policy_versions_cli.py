@@ -129,6 +129,13 @@ def test_import_applies_to_open_incidents_after_the_preview(
     shown = ok(capsys, "--db", db, "incident", "show", "INC-000001")
     assert "2027-01" in shown
 
+    # Back to version 1 for the open incident: asked first, then applied.
+    monkeypatch.setattr("builtins.input", lambda question: "y")
+    out = ok(capsys, "policy", "apply", "maqsu", "--version", "1", "--db", db)
+    assert "would move 2 due times of 1 incident" in out
+    assert out.endswith("1 open incident now under version 1\n")
+    assert "2026-11" in ok(capsys, "--db", db, "incident", "show", "INC-000001")
+
 
 BAD = [
     ("malformed", 'vendor = "acme"\nname = \n', "acme.toml: (file): is not valid TOML"),
