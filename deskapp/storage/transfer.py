@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Connection, Table, func, insert, select
@@ -135,13 +136,28 @@ def _insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]
     if not rows:
         return
     names = [column.name for column in table.columns if column.name in rows[0]]
-    made = [_SQLITE_VALUE.get(type(table.c[name].type).__name__) for name in names]
+    instants: dict[datetime, str] = {}  # many rows share an instant
+
+    def instant(moment: datetime) -> str:
+        text = instants.get(moment)
+        if text is None:
+            text = instants[moment] = _sqlite_instant(moment)
+        return text
+
+    made = [instant if kind == "UTCDateTime" else _SQLITE_VALUE.get(kind)
+            for kind in (type(table.c[name].type).__name__ for name in names)]
+    converted = [(index, make) for index, make in enumerate(made) if make is not None]
+    values_of = itemgetter(*names)
+    prepared = []
+    for row in rows:
+        values = list(values_of(row)) if len(names) > 1 else [values_of(row)]
+        for index, make in converted:
+            if values[index] is not None:
+                values[index] = make(values[index])
+        prepared.append(tuple(values))
     statement = (f"INSERT INTO {table.name} ({', '.join(names)}) "
                  f"VALUES ({', '.join('?' for _ in names)})")
-    connection.exec_driver_sql(statement, [
-        tuple(value if make is None or value is None else make(value)
-              for make, value in zip(made, (row[name] for name in names), strict=True))
-        for row in rows])
+    connection.exec_driver_sql(statement, prepared)
 
 
 def _sqlite_instant(moment: datetime) -> str:

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -248,3 +248,32 @@ def restore_offer(station: Workstation, error: Exception, reopen: Reopen,
             done, failed)
 
     return (f"&Restore the backup of {damaged.backup.taken_at:%Y-%m-%d %H:%M} UTC…", restore)
+
+
+class DailyBackups(QObject):
+    """The day's backup for a window left open for days: every hour, the desk takes one if
+    none was taken today and something changed since (its errors are told once a day)."""
+
+    INTERVAL_MS = 3_600_000
+
+    def __init__(self, station: Workstation, told: Callable[[str, str], object],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.station = station
+        self.told = told
+        self.timer = QTimer(self)
+        self.timer.setInterval(self.INTERVAL_MS)
+        self.timer.timeout.connect(self.check)
+        self.timer.start()
+
+    def check(self) -> None:
+        desk = self.station.desk
+        if desk is None or not backups.backed_up_here(desk.url()) or (
+                self.station.opened is not None and self.station.opened.scratch is not None):
+            return  # no desk, a PostgreSQL one, or the throwaway demo
+        folder = self.station.prefs.backup_folder or None
+
+        def failed(error: Exception) -> None:
+            self.told(f"Today's backup could not be taken: {error}", "error")
+
+        self.station.tasks.run(lambda: desk.daily_backup(folder), lambda _taken: None, failed)

@@ -25,6 +25,7 @@ from deskapp.app.views import IncidentView, QueueRow
 from deskapp.core.text import has_password, shown_url
 from deskapp.office import Office
 from deskapp.ui.action_dialogs import ActionDialog
+from deskapp.ui.backups import BackupsDialog, DailyBackups, restore_offer
 from deskapp.ui.detail import DetailPane
 from deskapp.ui.filters import FilterBar
 from deskapp.ui.first_start import FirstStartDialog, needs_first_start
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self.filters.search_done.connect(self.table.setFocus)
         self.incident_actions.users_changed.connect(self._fill_filter_choices)
         self.tasks.failed_unexpectedly.connect(self._show_error)
+        self.daily_backups = DailyBackups(self.station, self.queue_info.show_message, self)
         self._build_menus()
         self._set_ready(False)
         self.window_layout.restore(self.prefs)
@@ -347,8 +349,6 @@ class MainWindow(QMainWindow):
     def _open_failed(self, error: Exception) -> None:
         self.statusBar().clearMessage()
         self.detail.subtitle.setText("No database is open.")
-        from deskapp.ui.backups import restore_offer
-
         offer = restore_offer(self.station, error, self.reopen, self,
                               self.queue_info.show_message)
         self.queue_info.show_message(
@@ -471,8 +471,6 @@ class MainWindow(QMainWindow):
     def show_backups(self) -> None:
         if self.desk is None:
             return
-        from deskapp.ui.backups import BackupsDialog
-
         dialog = BackupsDialog(self.station, self.desk.url(), self.reopen, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.station.keep_dialog(dialog)

@@ -117,3 +117,23 @@ def test_opening_takes_the_daily_backup_and_a_damaged_file_offers_it(
     assert _titles(qtbot, window) == ["Saved"]
     assert any(p.name.startswith("desk.sqlite3.damaged-") for p in tmp_path.iterdir())
     window.close()
+
+
+def test_a_window_left_open_takes_the_next_days_backup(
+        qtbot: Any, window: MainWindow, desk: Desk, clock: Clock, db_url: str) -> None:
+    log(desk, title="Monday")
+    window.daily_backups.check()
+    settle(qtbot, window)
+    window.daily_backups.check()
+    settle(qtbot, window)
+    assert len(backups.backups(db_url)) == 1  # one a day
+    clock.advance(days=1)
+    window.daily_backups.check()
+    settle(qtbot, window)
+    assert len(backups.backups(db_url)) == 1  # nothing changed
+    log(desk, title="Tuesday")
+    window.daily_backups.check()
+    settle(qtbot, window)
+    assert len(backups.backups(db_url)) == 2
+    assert window.daily_backups.timer.isActive()
+    window.close()
