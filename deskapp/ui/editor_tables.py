@@ -4,12 +4,19 @@ one row a record, one column a setting, kept as the plain tables of the agreemen
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QKeyCombination,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -136,16 +143,27 @@ class RecordTable(QWidget):
                 if heading is not None:
                     heading.setToolTip(field.tip)
         self.add_button = QPushButton(f"Add {noun}")
-        self.remove_button = QPushButton(f"Remove {noun}")
-        self.up_button = QPushButton("Move up")
-        self.down_button = QPushButton("Move down")
+        self.add_button.setToolTip(f"Add a {noun} (Insert)")
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setToolTip(f"Remove the {noun} selected (Delete)")
+        self.up_button = QPushButton("▲")
+        self.up_button.setToolTip("Move up (Ctrl+Up)")
+        self.down_button = QPushButton("▼")
+        self.down_button.setToolTip("Move down (Ctrl+Down)")
+        for button in (self.up_button, self.down_button):
+            button.setMaximumWidth(button.fontMetrics().horizontalAdvance("▲") + 28)
         self.add_button.clicked.connect(self.add_row)
         self.remove_button.clicked.connect(self.remove_row)
         self.up_button.clicked.connect(lambda: self.move_row(-1))
         self.down_button.clicked.connect(lambda: self.move_row(1))
-        for key, handler in ((QKeySequence.StandardKey.New, self.add_row),
-                             (Qt.Key.Key_Insert, self.add_row),
-                             (QKeySequence.StandardKey.Delete, self.remove_row)):
+        keys: list[tuple[Any, Callable[[], None]]] = [
+            (Qt.Key.Key_Insert, self.add_row), (QKeySequence.StandardKey.Delete, self.remove_row)]
+        if movable:
+            keys += [(QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_Up),
+                      lambda: self.move_row(-1)),
+                     (QKeyCombination(Qt.KeyboardModifier.ControlModifier, Qt.Key.Key_Down),
+                      lambda: self.move_row(1))]
+        for key, handler in keys:
             shortcut = QShortcut(QKeySequence(key), self.table)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(handler)
