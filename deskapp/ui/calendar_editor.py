@@ -35,6 +35,7 @@ from deskapp.core.calendar import Holiday, HolidayKind
 from deskapp.core.sla import CalendarBook, Site
 from deskapp.office import Office
 from deskapp.ui.editor_tables import Field, RecordTable, TextList
+from deskapp.ui.open_time_bars import DayBar, week_pieces
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _CALENDAR_KEY = re.compile(r"calendars\.([^.\[]+)(.*)")
@@ -101,6 +102,7 @@ class CalendarForm(QWidget):
         self.zone.setCompleter(completer)
         self.always_open = QCheckBox("Open 24x7")
         self.days: dict[str, QLineEdit] = {}
+        self.bars: dict[str, DayBar] = {}  # the week as last read: what the loader made of it
         week = QGroupBox("Open hours (intervals separated by commas)")
         grid = QGridLayout(week)
         grid.setVerticalSpacing(2)
@@ -110,12 +112,16 @@ class CalendarForm(QWidget):
             edit.setPlaceholderText("closed")
             edit.setToolTip("e.g. 08:00-12:00, 13:00-17:00; overnight: 22:00-06:00+1")
             self.days[day] = edit
+            bar = DayBar()
+            bar.setObjectName(f"week_{day}")
+            self.bars[day] = bar
             grid.addWidget(QLabel(label), row, 0)
             grid.addWidget(edit, row, 1)
+            grid.addWidget(bar, row, 2)
         self.copy_monday = QPushButton("Monday to all weekdays")
         self.copy_monday.setToolTip("Give Tuesday to Friday Monday's hours")
         self.copy_monday.clicked.connect(self._copy_monday)
-        grid.addWidget(self.copy_monday, len(WEEKDAYS), 1)
+        grid.addWidget(self.copy_monday, len(WEEKDAYS), 1, 1, 2)
         self.week = week
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -441,8 +447,10 @@ class CalendarsPage(QWidget):
     # ----- the year of holidays ---------------------------------------------------------
 
     def show_checked(self, agreement: Agreement | None) -> None:
-        """The agreement as last checked: the holidays shown are the calendars' as read."""
-        self.checked = agreement
+        """The agreement as last read (one that does not read leaves the last shown): the
+        week's bars and the holidays are the calendars' as the loader read them."""
+        if agreement is not None:
+            self.checked = agreement
         self.refresh_holidays()
 
     def refresh_holidays(self) -> None:
@@ -452,6 +460,10 @@ class CalendarsPage(QWidget):
             return
         key = self.entries[self.current][0]
         spec = self.checked.calendars.get(key) if self.checked is not None else None
+        weekly = week_pieces(spec.weekly) if spec is not None and not spec.always_open \
+            else [[(0.0, 24.0)] if spec is not None else [] for _ in WEEKDAYS]
+        for day, pieces in zip(WEEKDAYS, weekly, strict=True):
+            self.form.bars[day].show_pieces(pieces)
         if spec is None:
             preview.clear()
             preview.addItem("The holidays show once the agreement reads without errors.")

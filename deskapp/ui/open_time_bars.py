@@ -10,6 +10,8 @@ from PySide6.QtCore import QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from deskapp.core.open_hours import MINUTES_PER_DAY, OpenInterval
+
 OPEN = QColor("#2e7d32")
 CLOSED = QColor("#eceff1")
 GRID = QColor("#90a4ae")
@@ -52,7 +54,7 @@ def draw_open_time(painter: QPainter, area: QRect, intervals: Sequence[Interval]
     """The bars in ``area``: a row per day from ``first``, hour lines every 6 hours."""
     painter.save()
     chart = QRectF(area.left() + LABEL_WIDTH, area.top() + AXIS_HEIGHT,
-                   max(area.width() - LABEL_WIDTH - 4, 10), ROW_HEIGHT * days)
+                   max(area.width() - LABEL_WIDTH - 12, 10), ROW_HEIGHT * days)
     per_hour = chart.width() / 24
     painter.setPen(GRID)
     for hour in range(0, 25, 6):
@@ -76,6 +78,51 @@ def draw_open_time(painter: QPainter, area: QRect, intervals: Sequence[Interval]
         x = chart.left() + hour * per_hour
         painter.drawLine(int(x), int(chart.top()), int(x), int(chart.bottom()))
     painter.restore()
+
+
+def week_pieces(weekly: Sequence[Sequence[OpenInterval]]) -> list[list[tuple[float, float]]]:
+    """Each weekday's open hours (Monday first) as a week's bars show them: an overnight
+    interval shows until midnight and again the next morning."""
+    found: list[list[tuple[float, float]]] = [[] for _ in range(7)]
+    for number, intervals in enumerate(weekly):
+        for interval in intervals:
+            found[number].append((interval.start / 60, min(interval.end, MINUTES_PER_DAY) / 60))
+            if interval.overnight:
+                found[(number + 1) % 7].append((0.0, (interval.end - MINUTES_PER_DAY) / 60))
+    return [sorted(pieces) for pieces in found]
+
+
+class DayBar(QWidget):
+    """One weekday's open hours as a thin bar, 0 to 24 h, beside the day's intervals."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pieces: list[tuple[float, float]] = []
+        self.setFixedSize(120, 14)
+
+    def show_pieces(self, pieces: Sequence[tuple[float, float]]) -> None:
+        self.pieces = list(pieces)
+        self.setToolTip(", ".join(f"{_clock(a)}-{_clock(b)}" for a, b in self.pieces)
+                        or "closed")
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), CLOSED)
+        per_hour = self.width() / 24
+        for opens, closes in self.pieces:
+            painter.fillRect(QRectF(opens * per_hour, 0, (closes - opens) * per_hour,
+                                    self.height()), OPEN)
+        painter.setPen(GRID)
+        for hour in (6, 12, 18):
+            painter.drawLine(int(hour * per_hour), 0, int(hour * per_hour), self.height())
+        painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
+        painter.end()
+
+
+def _clock(hours: float) -> str:
+    minutes = round(hours * 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 class OpenTimeBars(QWidget):

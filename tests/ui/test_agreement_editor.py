@@ -330,3 +330,38 @@ def test_the_editor_fits_a_small_screen_and_each_page_has_unique_mnemonics(
                   if w.isVisibleTo(editor)]
         found = [letter for text in texts if (letter := letter_of(text)) is not None]
         assert len(found) == len(set(found)), (tabs[number], found)
+
+
+def test_the_week_shows_overnight_and_several_intervals_and_24x7_as_read(
+        qtbot, window: MainWindow) -> None:
+    editor = open_editor(qtbot, window, "maqsu")
+    form = editor.calendars.form
+    editor.tabs.setCurrentWidget(editor.calendars)
+    type_into(qtbot, form.days["sun"], "22:00-02:00+1")
+    type_into(qtbot, form.days["tue"], "08:30-12:00, 13:00-17:30")
+    checked(qtbot, editor)
+    assert editor.save_button.isEnabled()
+    assert form.bars["sun"].pieces == [(22.0, 24.0)]
+    assert form.bars["mon"].pieces == [(0.0, 2.0), (8.5, 17.5)]
+    assert form.bars["tue"].toolTip() == "08:30-12:00, 13:00-17:30"
+    tables = editor.tables()["calendars"]["maqsu"]["hours"]
+    assert (tables["sun"], tables["tue"]) == (["22:00-02:00+1"], ["08:30-12:00", "13:00-17:30"])
+    qtbot.keyClick(form.always_open, Qt.Key.Key_Space)
+    assert not form.week.isEnabled()
+    checked(qtbot, editor)
+    assert "hours" not in editor.tables()["calendars"]["maqsu"]
+    assert all(bar.pieces == [(0.0, 24.0)] for bar in form.bars.values())
+
+
+def test_the_menu_opens_the_editor_on_the_filtered_vendor_or_the_agreements(
+        qtbot, window: MainWindow) -> None:
+    window.actions_by_name["edit_agreement"].trigger()
+    assert window.dialog is None
+    listing = window.findChild(AgreementsWindow)
+    assert listing is not None and listing.edit_button.isVisible()
+    listing.close()
+    window.vendor_filter.setCurrentIndex(window.vendor_filter.findData("magaya"))
+    window.actions_by_name["edit_agreement"].trigger()
+    editor = window.dialog
+    assert isinstance(editor, AgreementEditor)
+    assert editor.windowTitle() == "Agreement of magaya"
