@@ -60,6 +60,7 @@ class PreviewPanel(QWidget):
         self.changes.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.changes.setTabKeyNavigation(False)
         self.changes.verticalHeader().hide()
+        self.changes.verticalHeader().setDefaultSectionSize(22)
         self.changes.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         self.changes.horizontalHeader().setStretchLastSection(True)
@@ -80,7 +81,9 @@ class PreviewPanel(QWidget):
     def show_preview(self, preview: AgreementPreview) -> None:
         self.preview = preview
         self.summary.setText(summary(preview))
-        self._fill_changes(preview.agreement, preview.changes)
+        # Those that would become breached first: what the lead has to weigh.
+        self._fill_changes(preview.agreement, sorted(preview.changes,
+                                                     key=lambda c: not c.becomes_breached))
         self.show_calendars(preview.calendars, preview.now)
 
     def show_new_vendor(self, agreement: Agreement, calendars: Sequence[OpenTime],

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from deskapp.core.agreement import Agreement
 from deskapp.core.errors import InputError
 from deskapp.ui.infobar import InfoBar
+from deskapp.ui.screen_fit import fit_on_screen
 
 # Opens the agreement editor on a vendor (None: a new one), or on a file's tables.
 Edit = Callable[[str | None, dict[str, Any] | None], Any]
@@ -63,7 +65,7 @@ class AgreementsWindow(QMainWindow):
         self.setCentralWidget(central)
         self.vendors.currentItemChanged.connect(self._show)
         self.set_agreements(agreements)
-        self.resize(1100, 700)
+        fit_on_screen(self, QSize(1100, 700))
 
     def set_agreements(self, agreements: dict[str, Agreement]) -> None:
         """List ``agreements`` (after a version was stored), keeping the vendor selected."""

@@ -207,6 +207,7 @@ class RecordTable(QWidget):
                                    else Qt.CheckState.Unchecked)
             else:
                 item.setText(shown(record.get(field.key)))
+                item.setToolTip(item.text())  # a long definition reads whole there
             if column == 0:
                 item.setData(EXTRA, {k: v for k, v in record.items() if k not in known})
             self.table.setItem(row, column, item)
@@ -301,9 +302,16 @@ class RecordTable(QWidget):
         self.table.setCurrentCell(row, column)
         self.table.setFocus()
 
-    def _edited(self, _item: QTableWidgetItem) -> None:
-        if not self._filling:
-            self.changed.emit()
+    def _edited(self, item: QTableWidgetItem) -> None:
+        if self._filling:
+            return
+        if not item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
+            self._filling = True
+            try:
+                item.setToolTip(item.text())
+            finally:
+                self._filling = False
+        self.changed.emit()
 
 
 class TextList(RecordTable):
