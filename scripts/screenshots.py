@@ -2,8 +2,9 @@
 
 Run under a virtual display from the project root:
     xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python scripts/screenshots.py
-The PNGs go to screenshots/ (main.png, new-incident.png, explanation.png, and the main
-window as a 1024x640 laptop screen shows it: main-1024x640.png).
+The PNGs go to screenshots/ (main.png, new-incident.png, explanation.png, the main
+window as a 1024x640 laptop screen shows it: main-1024x640.png, and the agreement editor
+at that size: agreement-calendars.png and agreement-preview.png).
 """
 
 from __future__ import annotations
@@ -170,6 +171,23 @@ def main() -> int:
         wait_until(app, lambda: True)
         save(dialog, "new-incident.png")
         dialog.reject()
+
+        editor = window.edit_agreement("maqsu")
+        assert editor is not None
+        editor.resize(SMALL[0] - 16, SMALL[1] - 48)  # a laptop screen less its frame
+        wait_until(app, lambda: editor.current() is not None and window.tasks.idle)
+        editor.tabs.setCurrentWidget(editor.calendars)
+        wait_until(app, lambda: window.tasks.idle)
+        save(editor, "agreement-calendars.png")
+        low = next(row for row, target in enumerate(editor.targets.table.records())
+                   if (target["metric"], target["severity"]) == ("response", "low"))
+        editor.targets.table.set_cell(low, "amount", "4")  # a shorter target, previewed
+        editor.targets.table.set_cell(low, "warning_after", "3")
+        editor.ask_preview()
+        wait_until(app, lambda: editor.previewed_text() is not None and window.tasks.idle)
+        save(editor, "agreement-preview.png")
+        editor.dirty = False
+        editor.reject()
         window.close()
         desk.shutdown()
     return 0

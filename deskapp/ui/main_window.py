@@ -234,6 +234,11 @@ class MainWindow(QMainWindow):
                                    "Recompute every incident's cached SLA clocks"))
         file_menu.addAction(action("backups", "&Backups…", "", self.show_backups,
                                    "Take, verify and restore backups of the database"))
+        file_menu.addAction(action("edit_agreement", "Edit a&greement…", "",
+                                   lambda: self.edit_agreement(v) if (
+                                       v := self.vendor_filter.currentData())
+                                   else self.show_agreements(),
+                                   "Change the filtered vendor's agreement, or pick one"))
         file_menu.addSeparator()
         file_menu.addAction(action("quit", "&Quit", "Ctrl+Q", self.close))
 
@@ -490,10 +495,26 @@ class MainWindow(QMainWindow):
             return
         from deskapp.ui.agreements import AgreementsWindow
 
-        window = AgreementsWindow(self.catalog.agreements, self)
+        window = AgreementsWindow(self.catalog.agreements, self,
+                                  edit=self.edit_agreement if self.desk else None)
         window.setWindowFlag(Qt.WindowType.Window)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.show()
+
+    def edit_agreement(self, vendor: str | None = None, tables: dict[str, object] | None = None
+                       ) -> QWidget | None:
+        """The agreement editor on ``vendor`` (None: a new vendor) or a file's tables."""
+        if self.desk is None or self.catalog is None:
+            return None
+        from deskapp.ui.agreement_editor import AgreementEditor
+
+        dialog = AgreementEditor(self.station, vendor, tables, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.catalog_changed.connect(self._use_catalog)
+        dialog.catalog_changed.connect(self.queue.invalidate)
+        self.station.keep_dialog(dialog)
+        dialog.open()
+        return dialog
 
     def show_shortcuts(self) -> None:
         lines = [f"{made.shortcut().toString():<16} {made.text().replace('&', '')}"
