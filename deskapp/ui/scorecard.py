@@ -11,10 +11,12 @@ Qt's offscreen platform when no display is there, for the command line).
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
+from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -40,6 +42,7 @@ from PySide6.QtGui import (
 from deskapp.app.changes import ids_of
 from deskapp.app.desk import Desk
 from deskapp.app.views import detail_items
+from deskapp.core.errors import InputError
 from deskapp.core.goals import GoalTrend
 from deskapp.core.keys import incident_key
 from deskapp.core.review import ComplianceReport, LateTime
@@ -308,6 +311,30 @@ def pdf_bytes(card: Scorecard) -> bytes:
     write_pdf(card, buffer)
     buffer.close()
     return bytes(data.data())
+
+
+def save_pdf(card: Scorecard, path: str | Path) -> int:
+    """Write the PDF whole or not at all (a temporary file renamed over ``path``); returns
+    the number of pages."""
+    target = Path(path)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    pages = write_pdf(card, buffer)
+    buffer.close()
+    try:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".deskapp-",
+                                             suffix=".pdf")
+    except OSError as error:
+        raise InputError(f"{str(target)!r} cannot be written: {error.strerror}") from None
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(bytes(data.data()))
+        os.replace(temporary, target)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise InputError(f"{str(target)!r} cannot be written: {error.strerror}") from None
+    return pages
 
 
 def scorecard_pdf(review: ReviewLike, now: datetime | None = None) -> bytes:
