@@ -512,7 +512,6 @@ class MainWindow(QMainWindow):
     def open_incident(self, key: str) -> None:
         """Show an incident from another window: selected in the queue when it is in the
         view, else in the pane alone (closed ones too)."""
-        self.raise_()
         self.activateWindow()
         if not self.select_key(key):
             self.load_detail(key)
