@@ -37,6 +37,7 @@ COMMANDS = {
     "backup": "deskapp.cli.backup",
     "export": "deskapp.cli.transfer",
     "import": "deskapp.cli.transfer",
+    "report": "deskapp.cli.report",
 }
 SUMMARIES = {
     "sla": "due times and business time left for a target",
@@ -46,6 +47,7 @@ SUMMARIES = {
     "backup": "take, list, verify and restore backups of the database file",
     "export": "write every incident with its timeline as JSON (or CSV)",
     "import": "read incidents from a deskapp export or a CSV file, all or nothing",
+    "report": "compliance per vendor and month, with the goals (table, csv, json)",
 }
 GLOBAL_OPTIONS_WITH_VALUES = {"--db", "--read-only"}
 # How Python keeps the bytes of an argument the terminal's encoding cannot read.
