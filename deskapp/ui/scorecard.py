@@ -14,7 +14,6 @@ import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from html import escape
 from pathlib import Path
 from typing import Protocol
@@ -337,7 +336,7 @@ def save_pdf(card: Scorecard, path: str | Path) -> int:
     return pages
 
 
-def scorecard_pdf(review: ReviewLike, now: datetime | None = None) -> bytes:
+def scorecard_pdf(review: ReviewLike) -> bytes:
     """``deskapp report --format pdf``: the report's scorecard as the bytes of a PDF."""
     gui_application()
     late = tuple(review.late[vendor] for vendor in review.report.vendors
