@@ -103,10 +103,11 @@ class SheetTable(QTableView):
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.setTabKeyNavigation(False)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         self.activated.connect(self.pick)
 
     def pick(self, index: QModelIndex) -> bool:
@@ -115,16 +116,17 @@ class SheetTable(QTableView):
             return False
         sheet = self.sheet_model.sheet
         row = sheet.rows[index.row()]
-        named = " ".join(cell.text for cell in row[:3] if cell.numbers is None)
+        names = min(sheet.numeric, default=len(row))  # the columns before the figures
+        named = ", ".join(cell.text for cell in row[:names])
         what = sheet.what[index.column()] if index.column() < len(sheet.what) else ""
-        heading = f"{sheet.header[index.column()]}: {named}" + (f" ({what})" if what else "")
+        heading = f"{what or sheet.header[index.column()].lower()}: {named}"
         self.picked.emit(heading, tuple(numbers))
         return True
 
-    def fit_columns(self) -> None:
+    def fit_columns(self, widest: int = 260) -> None:
         self.resizeColumnsToContents()
         for column in range(self.sheet_model.columnCount()):
-            self.setColumnWidth(column, min(self.columnWidth(column), 320))
+            self.setColumnWidth(column, min(self.columnWidth(column), widest))
 
 
 class IncidentList(QWidget):

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -169,14 +170,15 @@ class ReviewWindow(QWidget):
         self.tabs.addTab(self.heat_map, "&Heat map")
         self.notes = QLabel()
         self.notes.setWordWrap(True)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.tabs, 1)
-        left_layout.addWidget(self.notes)
+        self.notes.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.notes.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notes_page = QScrollArea()
+        self.notes_page.setWidget(self.notes)
+        self.notes_page.setWidgetResizable(True)
+        self.tabs.addTab(self.notes_page, "&Notes")
         self.incidents = IncidentList()
         self.splitter = QSplitter()
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.incidents)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 1)
@@ -209,6 +211,7 @@ class ReviewWindow(QWidget):
         self.incidents.opened.connect(self.open_incident)
         self.tabs.currentChanged.connect(lambda _index: self._update_buttons())
         fit_on_screen(self, QSize(1280, 760))
+        self.splitter.setSizes([self.width() * 3 // 4, self.width() // 4])
         self.read()
 
     # ----- the period ---------------------------------------------------------------------
@@ -290,8 +293,9 @@ class ReviewWindow(QWidget):
         self.goals.sheet_model.set_sheet(goals_sheet(report.goals, f"Goals {report.period.label}"))
         self.late.sheet_model.set_sheet(late_sheet(reviewed.late,
                                                    f"Late time {report.period.label}"))
-        for table in (self.compliance, self.goals, self.late):
-            table.fit_columns()
+        self.compliance.fit_columns(240)
+        self.goals.fit_columns(300)
+        self.late.fit_columns(300)
         self.heat_map.set_grid(heat_map_of(
             report.grid.counts, f"Breaches by weekday and hour of their due time, "
             f"{report.period.label} ({report.grid.total})"))
@@ -309,8 +313,8 @@ class ReviewWindow(QWidget):
             f"{report.period.label}: {logged} incidents logged, {breached} targets breached; "
             f"read at {report.now.astimezone(self.station.display.office_zone):%H:%M}. "
             "Still running targets are shown apart, never counted as met or missed.")
-        self.notes.setText("\n".join(report.notes))
-        self.notes.setVisible(bool(report.notes))
+        self.notes.setText("\n\n".join(report.notes) or "No notes for this period.")
+        self.tabs.setTabText(self.tabs.indexOf(self.notes_page), f"&Notes ({len(report.notes)})")
         self._update_buttons()
 
     def _update_buttons(self) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 from typing import Protocol
@@ -27,8 +27,10 @@ from PySide6.QtCore import (
     QMarginsF,
     QRectF,
     QSizeF,
+    Qt,
 )
 from PySide6.QtGui import (
+    QColor,
     QFont,
     QGuiApplication,
     QPageLayout,
@@ -42,7 +44,7 @@ from deskapp.app.changes import ids_of
 from deskapp.app.desk import Desk
 from deskapp.app.views import detail_items
 from deskapp.core.errors import InputError
-from deskapp.core.goals import GoalTrend
+from deskapp.core.goals import GoalState, GoalTrend
 from deskapp.core.keys import incident_key
 from deskapp.core.review import ComplianceReport, LateTime
 from deskapp.ui.charts import HeatMap, Trend, draw_heat_map, draw_trend, paper_palette
@@ -146,6 +148,7 @@ table { border-collapse: collapse; }
 th { background: #e8e8e8; text-align: left; }
 td.n, th.n { text-align: right; }
 pre { font-family: monospace; font-size: 7.5pt; }
+table { font-size: 8pt; }
 """
 
 
@@ -163,26 +166,45 @@ def sheet_html(sheet: Sheet, skip: Sequence[int] = ()) -> str:
             f"{body}</table>")
 
 
+# Short column names for a page's width.
+PRINTED = {"Severity": "Sev.", "Still running": "Running", "Not started": "Pending",
+           "Difference": "Diff.", "90th percentile": "P90", "Logged": "Logged"}
+
+
+def _vendor_names(report: ComplianceReport) -> str:
+    names = {row.vendor: row.vendor_name for row in report.rows}
+    return ", ".join(names.get(vendor, vendor) for vendor in report.vendors)
+
+
 def summary_html(card: Scorecard) -> str:
     report = card.report
-    names = sorted({row.vendor_name for row in report.rows}) or list(report.vendors)
     parts = [f"<html><head><style>{STYLE}</style></head><body>",
-             f"<h1>Vendor scorecard: {escape(', '.join(names))}, {escape(report.period.label)}"
-             "</h1>",
+             f"<h1>Vendor scorecard: {escape(_vendor_names(report))}, "
+             f"{escape(report.period.label)}</h1>",
              f"<p>Read at {report.now:%Y-%m-%d %H:%M} UTC. Each vendor's period is read in "
-             "its own zone (" + escape(", ".join(f"{v}: {z}" for v, z in report.zones.items()))
-             + "). An incident counts in the period it was reported in, under its severity "
-             "now. Targets still running are shown apart and never counted as met or missed; "
-             "times to target are business time.</p>",
+             "its own zone. An incident counts in the period it was reported in, under its "
+             "severity now. Targets still running are shown apart and never counted as met "
+             "or missed; times to target are business time (median and 90th percentile of "
+             "the answered ones).</p>",
              "<h2>Goals</h2>", sheet_html(goals_sheet(report.goals, "Goals"), skip=(10,)),
              "<ul>" + "".join(f"<li><b>{escape(goal.vendor_name)}, "
                               f"{escape(goal.description)}</b>: {escape(goal.wording)}</li>"
                               for goal in report.goals) + "</ul>",
-             "<h2>Compliance per severity and target</h2>",
-             sheet_html(compliance_sheet(report), skip=(0,) if len(report.vendors) == 1
-                        else ()),
-             "<h2>Where the breached targets' time went</h2>",
-             sheet_html(late_sheet(card.late, "Late time"))]
+             "<h2>Compliance per severity and target</h2>"]
+    for vendor in report.vendors:
+        rows = report.rows_of(vendor)
+        name = rows[0].vendor_name if rows else vendor
+        start = report.period.start(ZoneInfo(report.zones[vendor]))
+        end = report.period.end(ZoneInfo(report.zones[vendor]))
+        zone = ZoneInfo(report.zones[vendor])
+        parts.append(f"<h3>{escape(name)} ({escape(report.zones[vendor])}: "
+                     f"{start.astimezone(zone):%Y-%m-%d %H:%M} to "
+                     f"{end.astimezone(zone):%Y-%m-%d %H:%M})</h3>")
+        sheet = compliance_sheet(replace(report, rows=rows))
+        printed = replace(sheet, header=tuple(PRINTED.get(h, h) for h in sheet.header))
+        parts.append(sheet_html(printed, skip=(0,)))
+    parts += ["<h2>Where the breached targets' time went</h2>",
+              sheet_html(late_sheet(card.late, "Late time"))]
     if report.notes:
         parts.append("<h2>Notes</h2><ul>" + "".join(f"<li>{escape(note)}</li>"
                                                     for note in report.notes) + "</ul>")
@@ -226,81 +248,113 @@ def gui_application() -> QCoreApplication:
     return QGuiApplication(["deskapp"])
 
 
-def _text_pages(painter: QPainter, writer: QPdfWriter, html: str, first: bool) -> int:
-    """Lay ``html`` out on the page size and paint it page by page; returns pages drawn."""
+class _Pages:
+    """The PDF's pages as they are drawn: each with the scorecard's name and its number at
+    the foot; ``body`` is the room above the foot."""
+
+    def __init__(self, writer: QPdfWriter, painter: QPainter, name: str) -> None:
+        self.writer = writer
+        self.painter = painter
+        self.name = name
+        self.count = 0
+        width, height = float(writer.width()), float(writer.height())
+        foot = height * 0.03
+        self.body = QRectF(0, 0, width, height - foot)
+        self.foot = QRectF(0, height - foot * 0.8, width, foot * 0.8)
+
+    def new(self) -> None:
+        if self.count:
+            self.writer.newPage()
+        self.count += 1
+        painter = self.painter
+        painter.save()
+        font = QFont("sans-serif")
+        font.setPointSizeF(7.5)
+        painter.setFont(font)
+        painter.setPen(QColor("#444444"))
+        painter.drawText(self.foot, int(Qt.AlignmentFlag.AlignLeft
+                                        | Qt.AlignmentFlag.AlignBottom), self.name)
+        painter.drawText(self.foot, int(Qt.AlignmentFlag.AlignRight
+                                        | Qt.AlignmentFlag.AlignBottom), f"page {self.count}")
+        painter.restore()
+
+
+def _text_pages(pages: _Pages, html: str) -> None:
+    """Lay ``html`` out on the pages' body and paint it page by page."""
     document = QTextDocument()
-    document.documentLayout().setPaintDevice(writer)
+    document.documentLayout().setPaintDevice(pages.writer)
     font = QFont("sans-serif")
     font.setPointSizeF(9)
     document.setDefaultFont(font)
-    page = QRectF(0, 0, writer.width(), writer.height())
-    document.setPageSize(QSizeF(page.width(), page.height()))
+    body = pages.body
+    document.setPageSize(QSizeF(body.width(), body.height()))
     document.setHtml(html)
-    pages = document.pageCount()
-    for number in range(pages):
-        if not (first and number == 0):
-            writer.newPage()
+    painter = pages.painter
+    for number in range(document.pageCount()):
+        pages.new()
         painter.save()
-        painter.translate(0, -number * page.height())
-        document.drawContents(painter, QRectF(0, number * page.height(), page.width(),
-                                              page.height()))
+        painter.translate(0, -number * body.height())
+        document.drawContents(painter, QRectF(0, number * body.height(), body.width(),
+                                              body.height()))
         painter.restore()
-    return pages
 
 
 def _trend(trend: GoalTrend) -> Trend:
+    name = trend.months[-1].vendor_name if trend.months else trend.vendor
     return Trend(tuple((month.period.label, month.achievement) for month in trend.months),
-                 trend.percent, f"{trend.months[-1].vendor_name if trend.months else trend.vendor}"
-                 f": {trend.description}")
+                 trend.percent, f"{name}: {trend.description}")
 
 
-def _chart_pages(painter: QPainter, writer: QPdfWriter, card: Scorecard) -> int:
-    """The heat map at the top of a page, then the goals' trends two by two."""
+def _measured(trend: GoalTrend) -> bool:
+    return any(month.state is not GoalState.NOT_MEASURED for month in trend.months)
+
+
+def _chart_pages(pages: _Pages, card: Scorecard) -> None:
+    """The heat map at the top of a page, then the measured goals' trends two by two."""
     palette = paper_palette()
-    width, height = float(writer.width()), float(writer.height())
-    gap = height * 0.02
-    writer.newPage()
-    pages = 1
-    grid = card.report.grid
-    heat = QRectF(0, 0, width, height * 0.3)
-    draw_heat_map(painter, heat, HeatMap(grid.counts, "Breaches by weekday and hour of their "
-                                         "due time (each vendor's own time)"), palette)
+    painter, body = pages.painter, pages.body
+    gap = body.height() * 0.02
+    pages.new()
+    heat = QRectF(0, 0, body.width(), body.height() * 0.3)
+    draw_heat_map(painter, heat, HeatMap(card.report.grid.counts, (
+        f"Breaches by weekday and hour of their due time, {card.report.period.label} "
+        "(each vendor's own time)")), palette)
     top = heat.bottom() + gap
-    chart_height = height * 0.22
-    column_width = (width - gap) / 2
-    for index, trend in enumerate(card.trends):
+    chart_height = body.height() * 0.22
+    column_width = (body.width() - gap) / 2
+    trends = [trend for trend in card.trends if _measured(trend)]
+    for index, trend in enumerate(trends):
         column = index % 2
-        if column == 0 and index and top + chart_height > height:
-            writer.newPage()
-            pages += 1
+        if column == 0 and top + chart_height > body.height():
+            pages.new()
             top = 0.0
         draw_trend(painter, QRectF(column * (column_width + gap), top, column_width,
                                    chart_height), _trend(trend), palette)
-        if column == 1 or index == len(card.trends) - 1:
+        if column == 1 or index == len(trends) - 1:
             top += chart_height + gap
-    return pages
 
 
 def write_pdf(card: Scorecard, device: QIODevice | str) -> int:
     """Write the scorecard to a file name or an open device; returns the number of pages."""
     writer = QPdfWriter(device)
     writer.setResolution(RESOLUTION)
-    writer.setTitle(f"Vendor scorecard {card.report.period.label}")
+    title = f"Vendor scorecard {card.report.period.label}"
+    writer.setTitle(title)
     writer.setCreator("deskapp")
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4),
                                      QPageLayout.Orientation.Portrait,
-                                     QMarginsF(15, 15, 15, 15)))
+                                     QMarginsF(15, 15, 15, 12)))
     painter = QPainter()
     if not painter.begin(writer):
-        raise OSError("the PDF could not be started")
+        raise InputError("the PDF could not be started")
     try:
-        pages = _text_pages(painter, writer, summary_html(card), first=True)
-        pages += _chart_pages(painter, writer, card)
-        writer.newPage()
-        pages += _text_pages(painter, writer, evidence_html(card), first=True)
+        pages = _Pages(writer, painter, f"{title}: {_vendor_names(card.report)}")
+        _text_pages(pages, summary_html(card))
+        _chart_pages(pages, card)
+        _text_pages(pages, evidence_html(card))
     finally:
         painter.end()
-    return pages
+    return pages.count
 
 
 def pdf_bytes(card: Scorecard) -> bytes:
