@@ -24,6 +24,7 @@ if str(HERE) not in sys.path:  # also when run as ``python -m`` or from elsewher
 import batch_bench  # noqa: E402
 import calendar_bench  # noqa: E402
 import safety_bench  # noqa: E402
+import scorecard_bench  # noqa: E402
 import startup_bench  # noqa: E402
 import store_bench  # noqa: E402
 import ui_bench  # noqa: E402
@@ -33,7 +34,8 @@ def main() -> int:
     failed: list[str] = []
     for name, bench in (("calendar", calendar_bench), ("batch", batch_bench),
                         ("store", store_bench), ("window", ui_bench),
-                        ("start-up", startup_bench), ("data safety", safety_bench)):
+                        ("start-up", startup_bench), ("data safety", safety_bench),
+                        ("scorecard", scorecard_bench)):
         print(f"===== {name} benchmark =====", flush=True)
         code = (bench.main([]) if bench in (ui_bench, store_bench, safety_bench)
                 else bench.main())
