@@ -27,6 +27,7 @@ import batch_bench  # noqa: E402
 import calendar_bench  # noqa: E402
 import compliance_bench  # noqa: E402
 import safety_bench  # noqa: E402
+import scorecard_bench  # noqa: E402
 import startup_bench  # noqa: E402
 import store_bench  # noqa: E402
 import ui_bench  # noqa: E402
@@ -37,7 +38,8 @@ def main() -> int:
     for name, bench in (("calendar", calendar_bench), ("batch", batch_bench),
                         ("store", store_bench), ("compliance", compliance_bench),
                         ("agreement change", agreement_bench), ("window", ui_bench),
-                        ("start-up", startup_bench), ("data safety", safety_bench)):
+                        ("start-up", startup_bench), ("data safety", safety_bench),
+                        ("scorecard", scorecard_bench)):
         print(f"===== {name} benchmark =====", flush=True)
         code = (bench.main([]) if bench in (ui_bench, store_bench, safety_bench,
                                             compliance_bench, agreement_bench)

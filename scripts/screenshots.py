@@ -2,9 +2,10 @@
 
 Run under a virtual display from the project root:
     xvfb-run -a -s "-screen 0 1440x900x24" .venv/bin/python scripts/screenshots.py
-The PNGs go to screenshots/ (main.png, new-incident.png, explanation.png, the main
-window as a 1024x640 laptop screen shows it: main-1024x640.png, and the agreement editor
-at that size: agreement-calendars.png and agreement-preview.png).
+The PNGs go to screenshots/, or to the folder given as the only argument (main.png,
+new-incident.png, explanation.png, review.png, the main window and the Review window as a
+1024x640 laptop screen shows them: main-1024x640.png, review-1024x640.png, and the
+agreement editor at that size: agreement-calendars.png and agreement-preview.png).
 """
 
 from __future__ import annotations
@@ -116,10 +117,30 @@ def save(widget: QWidget, name: str) -> None:
     path = OUT / name
     if not widget.grab().save(str(path)):
         raise OSError(f"could not write {path}")
-    print(f"wrote {path.relative_to(ROOT)} ({widget.width()}x{widget.height()})")
+    print(f"wrote {path} ({widget.width()}x{widget.height()})")
+
+
+def shoot_review(app: QApplication, window: MainWindow) -> None:
+    """The Review window on this month, the breached cell of the busiest row picked."""
+    review = window.show_review()
+    assert review is not None
+    for size, name in (((1440, 900), "review.png"), (SMALL, f"review-{SMALL[0]}x{SMALL[1]}.png")):
+        review.resize(*size)
+        wait_until(app, lambda: review.shown is not None and window.tasks.idle)
+        model = review.compliance.sheet_model
+        busiest = max(range(model.rowCount()), default=None,
+                      key=lambda row: int(model.index(row, 5).data() or 0))
+        if busiest is not None:
+            review.compliance.pick(model.index(busiest, 5))
+        wait_until(app, lambda: window.tasks.idle)
+        save(review, name)
+    review.close()
 
 
 def main() -> int:
+    global OUT
+    if len(sys.argv) > 1:
+        OUT = Path(sys.argv[1])
     OUT.mkdir(exist_ok=True)
     app = QApplication(sys.argv[:1])
     app.setApplicationName("deskapp")
@@ -156,6 +177,8 @@ def main() -> int:
         wait_until(app, explanation.isVisible)
         save(explanation, "explanation.png")
         explanation.close()
+
+        shoot_review(app, window)
 
         dialog = window.new_incident()
         assert dialog is not None

@@ -11,6 +11,7 @@ Examples:
   deskapp report --period 2026-11
   deskapp report --from 2026-11-03 --to 2026-11-20 --vendor acelynk --format json
   deskapp report --period 2026-11 --format csv --out november.csv
+  deskapp report --period 2026-11 --vendor magaya --format pdf --out scorecard.pdf
 """
 
 from __future__ import annotations
@@ -66,7 +67,9 @@ def register(commands: Any) -> None:
     report.add_argument("--to", dest="last", metavar="DATE", help="the last day, included")
     report.add_argument("--vendor", metavar="V", help="one vendor (default: every vendor)")
     report.add_argument("--format", choices=sorted(WRITERS), default="table",
-                        help="table (default), csv or json")
+                        help="table (default), csv, json, or pdf (a vendor scorecard with "
+                             "every breached incident's timeline and explanation; needs "
+                             "--out)")
     report.add_argument("--out", metavar="FILE",
                         help="write to FILE instead of the terminal (replaced whole)")
     report.add_argument("--now", metavar="T",
@@ -127,6 +130,8 @@ def write_out(target: Path, content: str | bytes) -> None:
 
 def run(args: argparse.Namespace) -> int:
     period = period_of(args)
+    if args.format == "pdf" and args.out is None:
+        raise InputError("the pdf format is written to a file: give --out FILE")
     target = check_out(args.out) if args.out is not None else None
     writer = WRITERS[args.format]
     with open_desk(args) as desk:
@@ -289,4 +294,12 @@ def report_table(review: Review) -> str:
     return "\n".join(shown(line) if "\n" not in line else line for line in lines) + "\n"
 
 
-WRITERS: dict[str, Writer] = {"table": report_table, "csv": report_csv, "json": report_json}
+def report_pdf(review: Review) -> bytes:
+    """The vendor scorecard, drawn by the window's code (Qt is loaded only for this)."""
+    from deskapp.ui.scorecard import scorecard_pdf
+
+    return scorecard_pdf(review)
+
+
+WRITERS: dict[str, Writer] = {"table": report_table, "csv": report_csv, "json": report_json,
+                              "pdf": report_pdf}

@@ -29,6 +29,7 @@ from deskapp.ui.backups import BackupsDialog, DailyBackups, restore_offer
 from deskapp.ui.detail import DetailPane
 from deskapp.ui.filters import FilterBar
 from deskapp.ui.first_start import FirstStartDialog, needs_first_start
+from deskapp.ui.goals_strip import GoalsStrip
 from deskapp.ui.incident_actions import IncidentActions, make_action
 from deskapp.ui.infobar import InfoBar
 from deskapp.ui.layout import VIEWS, QueueTable, ViewsPanel, WindowLayout
@@ -112,6 +113,10 @@ class MainWindow(QMainWindow):
         self.table.sort_changed.connect(lambda: self.queue.schedule_refresh(0))
         self.filters.search_done.connect(self.table.setFocus)
         self.incident_actions.users_changed.connect(self._fill_filter_choices)
+        self.goals_strip = GoalsStrip(self.station)
+        self.views.add_part(self.goals_strip)
+        self.queue.read_at.connect(
+            lambda _moment: self.goals_strip.writes_seen(self.queue.changes.known))
         self.tasks.failed_unexpectedly.connect(self._show_error)
         self.daily_backups = DailyBackups(self.station, self.queue_info.show_message, self)
         self._build_menus()
@@ -226,6 +231,9 @@ class MainWindow(QMainWindow):
                                    self.open_read_only,
                                    "Open a database file (a copy, a backup) in a window of "
                                    "its own, where nothing can be changed"))
+        file_menu.addAction(action("export_queue", "&Export the queue to CSV…", "",
+                                   self.export_queue,
+                                   "The view's incidents with the columns shown, as CSV"))
         file_menu.addSeparator()
         file_menu.addAction(action("settings", "&Settings…", "Ctrl+,", self.open_settings,
                                    "Your name, the office, the database, thresholds"))
@@ -261,6 +269,9 @@ class MainWindow(QMainWindow):
                                    "The warnings and breaches told today"))
         view_menu.addAction(action("clear_filters", "Clear &filters", "Ctrl+Shift+F",
                                    self.clear_filters))
+        view_menu.addAction(action("review", "Re&view: compliance and goals…", "F9",
+                                   self.show_review,
+                                   "Compliance per vendor, the goals and their trend"))
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(action("agreements", "Vendor &agreements", "F1",
                                    self.show_agreements))
@@ -347,6 +358,7 @@ class MainWindow(QMainWindow):
         self.shown.clear()
         self.alerting.restart(self.clock())
         self.queue.start()
+        self.goals_strip.start()
         self.table.setFocus()
         if needs_first_start(self.prefs) and not opened.desk.read_only:
             self.open_settings(first_start=True)
@@ -488,6 +500,30 @@ class MainWindow(QMainWindow):
         self._set_ready(False)
         self.open_database(url)
 
+    # ----- the review ---------------------------------------------------------------------
+
+    def show_review(self) -> QWidget | None:
+        if self.desk is None:
+            return None
+        from deskapp.ui.review_window import ReviewWindow
+
+        window = ReviewWindow(self.station, self.open_incident, self)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        return window
+
+    def open_incident(self, key: str) -> None:
+        """Show an incident from another window: selected in the queue when it is in the
+        view, else in the pane alone (closed ones too)."""
+        self.activateWindow()
+        if not self.select_key(key):
+            self.load_detail(key)
+
+    def export_queue(self, path: str | None = None) -> None:
+        from deskapp.ui.queue_export import export_queue
+
+        export_queue(self.station, self.table, self.model, self.queue_info.show_message, path)
+
     # ----- help -------------------------------------------------------------------------
 
     def show_agreements(self) -> None:
@@ -533,6 +569,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.queue.stop()
+        self.goals_strip.stop()
         self.alerting.hide()
         self.tasks.shut_down()
         self.shut_down_desk()

@@ -1,0 +1,276 @@
+"""The Review window's parts: its tables, the incidents behind a figure, and charts whose
+cells and months can be picked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRectF,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deskapp.core.keys import incident_key
+from deskapp.ui.charts import (
+    DAYS,
+    HeatMap,
+    HeatMapChart,
+    Trend,
+    TrendChart,
+    draw_heat_map,
+    draw_trend,
+    heat_cells,
+    trend_points,
+)
+from deskapp.ui.review_tables import Sheet
+
+NUMBERS_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+AnyIndex = QModelIndex | QPersistentModelIndex
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+
+class SheetModel(QAbstractTableModel):
+    """A sheet as a table model; ``NUMBERS_ROLE`` gives the incidents behind a cell."""
+
+    def __init__(self, sheet: Sheet, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.sheet = sheet
+
+    def set_sheet(self, sheet: Sheet) -> None:
+        self.beginResetModel()
+        self.sheet = sheet
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.sheet.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.sheet.header)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.sheet.header[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        cell = self.sheet.rows[index.row()][index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return cell.text
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tips = [cell.tip] if cell.tip else []
+            if cell.numbers:
+                tips.append(f"{len(cell.numbers)} incidents: press Enter or double-click to "
+                            "list them")
+            return "\n".join(tips) or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.sheet.numeric:
+            return _RIGHT
+        if role == NUMBERS_ROLE:
+            return cell.numbers
+        return None
+
+
+class SheetTable(QTableView):
+    """A review table: Enter or a double-click on a figure lists its incidents."""
+
+    picked = Signal(str, object)  # what the figure counts, the incident numbers
+
+    def __init__(self, model: SheetModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setModel(model)
+        self.sheet_model = model
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.verticalHeader().hide()
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.setTabKeyNavigation(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        self.activated.connect(self.pick)
+
+    def pick(self, index: QModelIndex) -> bool:
+        numbers = index.data(NUMBERS_ROLE)
+        if numbers is None:
+            return False
+        sheet = self.sheet_model.sheet
+        row = sheet.rows[index.row()]
+        names = min(sheet.numeric, default=len(row))  # the columns before the figures
+        named = ", ".join(cell.text for cell in row[:names])
+        what = sheet.what[index.column()] if index.column() < len(sheet.what) else ""
+        heading = f"{what or sheet.header[index.column()].lower()}: {named}"
+        self.picked.emit(heading, tuple(numbers))
+        return True
+
+    def fit_columns(self, widest: int = 260) -> None:
+        self.resizeColumnsToContents()
+        for column in range(self.sheet_model.columnCount()):
+            self.setColumnWidth(column, min(self.columnWidth(column), widest))
+
+
+class IncidentList(QWidget):
+    """The incidents behind the figure picked: Enter or a double-click opens one in the
+    main window."""
+
+    opened = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = QLabel("Pick a figure (Enter or double-click) to list its incidents.")
+        self.heading.setWordWrap(True)
+        self.list = QListWidget()
+        self.list.setObjectName("reviewIncidents")
+        self.list.itemActivated.connect(self._open)
+        hint = QLabel("<small>Enter or double-click opens the incident in the main window, "
+                      "with its timeline and <i>Why this time?</i></small>")
+        hint.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(hint)
+        self.numbers: tuple[int, ...] = ()
+
+    def show_numbers(self, heading: str, numbers: Sequence[int]) -> None:
+        self.numbers = tuple(numbers)
+        count = len(self.numbers)
+        self.heading.setText(f"<b>{count} incident{'s' if count != 1 else ''}</b>: "
+                             + heading.replace("&", "&amp;").replace("<", "&lt;"))
+        self.list.clear()
+        for number in self.numbers:
+            item = QListWidgetItem(incident_key(number))
+            item.setData(Qt.ItemDataRole.UserRole, incident_key(number))
+            self.list.addItem(item)
+        if count:
+            self.list.setCurrentRow(0)
+
+    def keys(self) -> list[str]:
+        return [incident_key(number) for number in self.numbers]
+
+    def add_titles(self, titles: dict[str, str]) -> None:
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            key = item.data(Qt.ItemDataRole.UserRole)
+            if key in titles:
+                item.setText(f"{key}  {titles[key]}")
+                item.setToolTip(titles[key])
+
+    def _open(self, item: QListWidgetItem) -> None:
+        self.opened.emit(item.data(Qt.ItemDataRole.UserRole))
+
+
+class PickableHeatMap(HeatMapChart):
+    """The breaches by weekday and hour; a click (or Enter, on the cell with the most) lists
+    the breaches of a cell."""
+
+    picked = Signal(int, int)  # weekday (Monday 0), hour
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(None, parent)
+        self._cells: list[list[QRectF]] = []
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setToolTip("Click a cell to list its breaches")
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        try:
+            if self.grid is not None:
+                draw_heat_map(painter, QRectF(self.rect()), self.grid, self.palette())
+                self._cells = heat_cells(painter, QRectF(self.rect()), self.grid)
+            else:
+                painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
+        finally:
+            painter.end()
+
+    def cell_at(self, point: QPointF) -> tuple[int, int] | None:
+        for day, row in enumerate(self._cells):
+            for hour, cell in enumerate(row):
+                if cell.contains(point):
+                    return day, hour
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        found = self.cell_at(event.position())
+        if found is not None:
+            self.picked.emit(*found)
+        super().mousePressEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.grid is not None:
+            best = max(((count, day, hour) for day, row in enumerate(self.grid.counts)
+                        for hour, count in enumerate(row)), default=(0, 0, 0))
+            if best[0]:
+                self.picked.emit(best[1], best[2])
+            return
+        super().keyPressEvent(event)
+
+
+def heat_heading(day: int, hour: int) -> str:
+    return f"breaches due {DAYS[day]} {hour:02d}:00 to {hour:02d}:59 (vendor's time)"
+
+
+class PickableTrend(TrendChart):
+    """A goal's months; a click on a month lists its tickets."""
+
+    picked = Signal(int)  # the month's index
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(None, parent)
+        self._points: list[QPointF | None] = []
+        self.setToolTip("Click a month to list its tickets")
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        try:
+            if self.data is not None:
+                draw_trend(painter, QRectF(self.rect()), self.data, self.palette())
+                self._points = trend_points(painter, QRectF(self.rect()), self.data)
+            else:
+                painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
+        finally:
+            painter.end()
+
+    def month_at(self, point: QPointF) -> int | None:
+        if self.data is None or not self.data.months:
+            return None
+        slot = self.width() / len(self.data.months)
+        known = [(index, p) for index, p in enumerate(self._points) if p is not None]
+        near = [(abs(p.x() - point.x()), index) for index, p in known
+                if abs(p.x() - point.x()) <= max(slot / 2, 12)]
+        return min(near)[1] if near else None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        found = self.month_at(event.position())
+        if found is not None:
+            self.picked.emit(found)
+        super().mousePressEvent(event)
+
+
+def trend_of(description: str, percent: float, months: Sequence[tuple[str, float | None]]
+             ) -> Trend:
+    return Trend(tuple(months), percent, description)
+
+
+def heat_map_of(counts: Sequence[Sequence[int]], title: str) -> HeatMap:
+    return HeatMap(tuple(tuple(row) for row in counts), title)
