@@ -71,7 +71,9 @@ def run_export(args: argparse.Namespace) -> int:
             except BaseException:
                 unfinished.unlink(missing_ok=True)
                 raise
-            print(f"{target}: {count:,} incidents", file=sys.stderr)
+            # The export is in the file: the terminal's output says what it holds (error
+            # output is for errors and warnings only).
+            print(f"wrote {count:,} incidents to {target}")
     return 0
 
 

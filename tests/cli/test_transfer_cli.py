@@ -38,8 +38,9 @@ def test_json_round_trip_through_a_file(capsys: pytest.CaptureFixture[str],
     _add(capsys, source, "One")
     _add(capsys, source, "Two")
     out = tmp_path / "desk.json"
-    code, _, err = run(capsys, "export", "--format", "json", "--out", str(out), "--db", source)
-    assert code == 0 and "2 incidents" in err
+    code, printed, err = run(capsys, "export", "--format", "json", "--out", str(out),
+                             "--db", source)
+    assert code == 0 and err == "" and printed == f"wrote 2 incidents to {out}\n"
     code, printed, err = run(capsys, "import", str(out), "--db", target)
     assert code == 0, err
     assert "imported 2 incidents (INC-000001 to INC-000002)" in printed
