@@ -7,6 +7,10 @@ from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
 
+# The environment variable naming the database, and the user's own database file.
+DATABASE_ENV = "DESKAPP_DB"
+DATABASE_FILE = "deskapp.sqlite3"
+
 
 def _find(name: str) -> Path:
     frozen = getattr(sys, "_MEIPASS", None)
@@ -29,3 +33,10 @@ def policies_dir() -> Path:
 
 def migrations_dir() -> Path:
     return _find("db")
+
+
+def default_database_file() -> Path:
+    """The user's own database file (its folder may not exist yet)."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("deskapp", appauthor=False)) / DATABASE_FILE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from deskapp.storage.engine import DATABASE_ENV, database_url, sqlite_url
+from deskapp.paths import DATABASE_ENV
+from deskapp.storage.engine import database_url, sqlite_url
 
 __all__ = ["DATABASE_ENV", "database_url", "sqlite_url"]

@@ -10,14 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote
 
-import platformdirs
-
 from deskapp.core.agreement_versions import Origin, VersionInfo
-
-# As ``deskapp.storage.engine`` names them (a test checks they agree): the engine module
-# imports SQLAlchemy, which is what this module avoids.
-DATABASE_ENV = "DESKAPP_DB"
-DATABASE_FILE = "deskapp.sqlite3"
+from deskapp.paths import DATABASE_ENV, default_database_file
 
 _VERSIONS = """
 SELECT a.id, v.key, a.number, a.version, a.effective_at, a.made_by, a.loaded_at, a.origin,
@@ -32,7 +26,7 @@ def sqlite_file(cli_value: str | None) -> Path | None:
     anything else (a server, or a URL this reading does not parse)."""
     value = (cli_value or os.environ.get(DATABASE_ENV) or "").strip()
     if not value:
-        return Path(platformdirs.user_data_dir("deskapp", appauthor=False)) / DATABASE_FILE
+        return default_database_file()
     if "://" not in value:
         return Path(value).expanduser().absolute()
     if value.startswith("sqlite:///") and "?" not in value:

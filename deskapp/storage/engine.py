@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection, ExceptionContext
@@ -22,11 +21,10 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 from deskapp.core.errors import InputError
 from deskapp.core.text import shown_url
+from deskapp.paths import DATABASE_ENV, default_database_file
 from deskapp.storage.errors import StorageError, lock_wait_error
 from deskapp.storage.models import guard_event_statements
 
-DATABASE_ENV = "DESKAPP_DB"
-DATABASE_FILE = "deskapp.sqlite3"
 BUSY_TIMEOUT_MS = 5000
 PING_AFTER_IDLE_S = 10.0
 
@@ -55,9 +53,9 @@ _CONNECT_ENVIRONMENT = {"connect_timeout": "PGCONNECT_TIMEOUT",
 
 def default_database_url() -> str:
     """An SQLite file in the user's data folder, which is created if missing."""
-    folder = Path(platformdirs.user_data_dir("deskapp", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
-    return sqlite_url(folder / DATABASE_FILE)
+    path = default_database_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return sqlite_url(path)
 
 
 def sqlite_url(path: Path) -> str:

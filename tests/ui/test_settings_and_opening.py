@@ -10,7 +10,8 @@ from PySide6.QtCore import QSettings, Qt
 
 from deskapp.app.desk import Desk
 from deskapp.app.queue import View
-from deskapp.storage.engine import DATABASE_ENV, sqlite_url
+from deskapp.paths import DATABASE_ENV
+from deskapp.storage.engine import sqlite_url
 from deskapp.ui import opening
 from deskapp.ui.main import chosen_database
 from deskapp.ui.main_window import MainWindow
