@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from deskapp.app.recompute import cache_changes
 from deskapp.core.agreement import Agreement
 from deskapp.core.agreement_file import parse_agreement
 from deskapp.core.agreement_lint import open_time
-from deskapp.core.clocks import ClockState, TargetState, compute_clocks, next_due
+from deskapp.core.clocks import ClockState, TargetState, compute_clocks
 from deskapp.core.errors import InputError
 from deskapp.core.keys import incident_key
 from deskapp.core.lifecycle import Event, Status
 from deskapp.storage import catalog
 from deskapp.storage import recompute as rows
-from deskapp.storage.timelines import CachedClock, cached_clock
+from deskapp.storage.timelines import CachedClock
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -210,23 +211,9 @@ def apply_agreement_change(desk: Desk, vendor: str, version: int,
 
 def _recomputed(desk: Desk, found: rows.Range, agreement: Agreement, version_id: int
                 ) -> rows.CacheChanges:
-    """The cached clocks and next due times of the incidents under ``agreement``."""
-    changes = rows.CacheChanges()
-    cached, book = found.cached, desk.sla.book
-    for incident in found.incidents:
-        if incident.agreement_version_id == version_id:
-            continue
-        site = desk.sla.site(incident.site_zone, incident.site_country)
-        clocks = compute_clocks(found.timelines[incident.id], agreement, site, book)
-        for clock in clocks:
-            computed = cached_clock(clock)
-            old = cached.pop((incident.id, clock.metric), None)
-            if old != computed:
-                changes.clock(incident.id, clock.metric, computed, new=old is None)
-        due = next_due(clocks) if incident.status in _OPEN else None
-        if due != incident.next_due_at:
-            changes.next_dues.append({"key": incident.id, "due": due})
-    moved = {i.id for i in found.incidents if i.agreement_version_id != version_id}
-    changes.removed.extend(key for key in cached if key[0] in moved)
-    return changes
+    """The cached clocks and next due times of the incidents moving to ``agreement``."""
+    moving = [i for i in found.incidents if i.agreement_version_id != version_id]
+    ids = {incident.id for incident in moving}
+    cached = {key: clock for key, clock in found.cached.items() if key[0] in ids}
+    return cache_changes(desk, moving, found.timelines, cached, lambda _incident: agreement)
 

@@ -10,19 +10,20 @@ import gc
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
 from deskapp.app.agreements import ParsedAgreements
 from deskapp.app.sla import SlaService
+from deskapp.core.agreement import Agreement
 from deskapp.core.clocks import compute_clocks, next_due
-from deskapp.core.lifecycle import Status
+from deskapp.core.lifecycle import Event, Status
 from deskapp.office import Office
 from deskapp.storage import recompute as rows
 from deskapp.storage.database import Database
-from deskapp.storage.timelines import cached_clock
+from deskapp.storage.timelines import CachedClock, cached_clock
 
 CHUNK = 5000
 PARALLEL_FROM = 20_000  # incidents; below this, starting processes costs more
@@ -112,17 +113,32 @@ def _worker_range(bounds: tuple[int, int]) -> int:
 
 def recompute_range(desk: Clocks, low: int, high: int) -> int:
     """Recompute the clocks of incidents ``low`` to ``high`` (ids); writes only changes."""
-    book = desk.sla.book
     with desk.database.reading() as session:
         found = rows.read_range(session, low, high)
         agreements = {version: desk.parsed.get(session, version) for version in
                       {incident.agreement_version_id for incident in found.incidents}}
-    cached, timelines = found.cached, found.timelines
-    changes = rows.CacheChanges()
-    for incident in found.incidents:
+    changes = cache_changes(desk, found.incidents, found.timelines, found.cached,
+                            lambda incident: agreements[incident.agreement_version_id])
+    if changes:
+        versions = {incident.id: incident.version for incident in found.incidents}
+        with desk.database.writing() as session:
+            # Incidents written meanwhile keep the clocks their own write computed.
+            rows.write_changes(session, changes, versions)
+    return len(found.incidents)
+
+
+def cache_changes(desk: Clocks, incidents: Iterable[rows.RangeIncident],
+                  timelines: Mapping[int, list[Event]],
+                  cached: dict[tuple[int, str], CachedClock],
+                  agreement_of: Callable[[rows.RangeIncident], Agreement]
+                  ) -> rows.CacheChanges:
+    """What differs between the ``cached`` clocks (taken from: it is emptied) and next due
+    times of ``incidents`` and a fresh computation from their ``timelines`` under
+    ``agreement_of(incident)``; a cached target an incident no longer has is removed."""
+    book, changes = desk.sla.book, rows.CacheChanges()
+    for incident in incidents:
         site = desk.sla.site(incident.site_zone, incident.site_country)
-        clocks = compute_clocks(timelines[incident.id],
-                                agreements[incident.agreement_version_id], site, book)
+        clocks = compute_clocks(timelines[incident.id], agreement_of(incident), site, book)
         for clock in clocks:
             computed = cached_clock(clock)
             old = cached.pop((incident.id, clock.metric), None)
@@ -132,9 +148,4 @@ def recompute_range(desk: Clocks, low: int, high: int) -> int:
         if due != incident.next_due_at:
             changes.next_dues.append({"key": incident.id, "due": due})
     changes.removed.extend(cached)  # targets the severity no longer has
-    if changes:
-        versions = {incident.id: incident.version for incident in found.incidents}
-        with desk.database.writing() as session:
-            # Incidents written meanwhile keep the clocks their own write computed.
-            rows.write_changes(session, changes, versions)
-    return len(found.incidents)
+    return changes
