@@ -15,7 +15,7 @@ from deskapp.core.agreement_lint import open_time
 from deskapp.core.clocks import ClockState, TargetState, compute_clocks
 from deskapp.core.errors import InputError
 from deskapp.core.keys import incident_key
-from deskapp.core.lifecycle import Event, Status
+from deskapp.core.lifecycle import Event
 from deskapp.storage import catalog
 from deskapp.storage import recompute as rows
 from deskapp.storage.timelines import CachedClock
@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from deskapp.app.desk import Desk
 
 OPEN_TIME_DAYS = 14  # how far ahead a preview shows each calendar's open time
-_OPEN = {status.value for status in Status if status.is_open}
 
 
 class StalePreviewError(InputError):
