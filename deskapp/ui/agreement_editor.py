@@ -124,6 +124,7 @@ class AgreementEditor(QDialog):
         self._checked_generation = -1
         self._want_preview = False
         self._discarding = False
+        self.closed = False
 
         self.info = InfoBar()
         self.vendor_page = VendorPage()
@@ -292,7 +293,7 @@ class AgreementEditor(QDialog):
                                self._failed)
 
     def _checked(self, generation: int, checked: Checked) -> None:
-        if generation != self._generation:
+        if self.closed or generation != self._generation:
             return  # typed since: the newer check tells
         self.checked = checked
         self._checked_generation = generation
@@ -366,7 +367,7 @@ class AgreementEditor(QDialog):
             lambda preview: self._previewed(generation, preview), self._failed)
 
     def _previewed(self, generation: int, preview: AgreementPreview) -> None:
-        if generation != self._generation:
+        if self.closed or generation != self._generation:
             return
         self.preview = preview
         self.preview_panel.show_preview(preview)
@@ -375,7 +376,7 @@ class AgreementEditor(QDialog):
 
     def _new_vendor_previewed(self, generation: int, agreement: Agreement, calendars: Any,
                               now: Any) -> None:
-        if generation != self._generation:
+        if self.closed or generation != self._generation:
             return
         self.preview = None
         self.preview_panel.show_new_vendor(agreement, calendars, now)
@@ -440,7 +441,7 @@ class AgreementEditor(QDialog):
                                self._failed)
 
     def _saved(self, text: str, vendor: str, saved: Saved) -> None:
-        self._set_busy(False)
+        # Busy until the window has read the agreements again (see _catalog_loaded).
         self.saved = (text, saved.number)
         self.dirty = False
         parts = []
@@ -466,6 +467,7 @@ class AgreementEditor(QDialog):
         self.station.tasks.run(lambda: load_catalog(desk), self._catalog_loaded, self._failed)
 
     def _catalog_loaded(self, catalog: Catalog) -> None:
+        self._set_busy(False)
         self.catalog = catalog
         self.station.use_catalog(catalog)
         self.catalog_changed.emit(catalog)
@@ -476,6 +478,8 @@ class AgreementEditor(QDialog):
         self._update_buttons()
 
     def _failed(self, error: Exception) -> None:
+        if self.closed:
+            return
         self._set_busy(False)
         self._want_preview = False
         self.info.show_message(str(error), "error")
@@ -485,16 +489,31 @@ class AgreementEditor(QDialog):
     def _ask_holidays(self, spec: CalendarSpec, year: int,
                       answer: Callable[[list[Holiday] | str], None]) -> None:
         office = self.catalog.office
-        self.station.tasks.run(lambda: year_holidays(spec, year, office), answer,
-                               lambda error: answer(str(error)))
+
+        def told(found: list[Holiday] | str) -> None:
+            if not self.closed:
+                answer(found)
+
+        self.station.tasks.run(lambda: year_holidays(spec, year, office), told,
+                               lambda error: told(str(error)))
 
     def reject(self) -> None:
         """Close; edits not saved are kept until the lead says to discard them."""
+        if self.busy:
+            self.info.show_message("Saving: the window closes once the version is stored.",
+                                   "info")
+            return
         if self.dirty and not self._discarding and not self.read_only:
             self.info.show_message("The agreement has changes that are not saved.", "info",
                                    ("Discard them", self._discard))
             return
         super().reject()
+
+    def done(self, result: int) -> None:
+        # Answers still on their way find the dialog gone: they are dropped.
+        self.closed = True
+        self._timer.stop()
+        super().done(result)
 
     def _discard(self) -> None:
         self._discarding = True

@@ -310,8 +310,10 @@ def test_edits_are_kept_until_the_lead_discards_them(qtbot, window: MainWindow) 
     editor.reject()
     assert editor.isVisible()
     assert editor.info.text() == "The agreement has changes that are not saved."
+    editor.check_now()  # its answer comes after the dialog is gone, and is dropped
     qtbot.mouseClick(editor.info.action, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.dialog is None)
+    settle(qtbot, window)
 
 
 def test_the_editor_fits_a_small_screen_and_each_page_has_unique_mnemonics(
