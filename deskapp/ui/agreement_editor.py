@@ -223,6 +223,7 @@ class AgreementEditor(QDialog):
             self.effective.setEnabled(False)
         self._update_buttons()
         fit_on_screen(self, QSize(1100, 720))
+        self.vendor_page.vendor.setFocus()
         self.check_now()
 
     # ----- the tables -------------------------------------------------------------------

@@ -272,6 +272,13 @@ def test_an_agreement_file_opens_in_the_editor_from_the_agreements_window(
     editor = window.dialog
     assert isinstance(editor, AgreementEditor)
     assert editor.vendor_page.vendor.text() == agreements.selected_vendor()
+    editor.reject()
+    qtbot.waitUntil(lambda: window.dialog is None)
+    qtbot.mouseClick(agreements.new_button, Qt.MouseButton.LeftButton)
+    editor = window.dialog
+    assert isinstance(editor, AgreementEditor)
+    assert editor.windowTitle() == "Agreement of new vendor"
+    assert editor.focusWidget() is editor.vendor_page.vendor
 
 
 def desk_text(window: MainWindow) -> str:
