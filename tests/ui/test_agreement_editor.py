@@ -258,14 +258,19 @@ def test_an_agreement_file_opens_in_the_editor_from_the_agreements_window(
     assert agreements.info.text().startswith("broken.toml: (file): is not valid TOML")
     assert window.dialog is None
     good = tmp_path / "acme.toml"
-    good.write_text(desk_text(window).replace('vendor = "maqsu"', 'vendor = "acme"'))
+    good.write_text(desk_text(window).replace('vendor = "maqsu"', 'vendor = "acme"')
+                    .replace('name = "MAQSU"', 'name = "Acme"'))
     agreements.import_file(str(good))
     editor = window.dialog
     assert isinstance(editor, AgreementEditor)
     checked(qtbot, editor)
     assert editor.vendor_page.vendor.text() == "acme"
     assert editor.save_button.isEnabled()
-    editor.reject()  # nothing edited: it closes
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.saved is not None and not editor.busy, timeout=10_000)
+    assert "Acme" in {agreements.vendors.topLevelItem(i).text(0)
+                      for i in range(agreements.vendors.topLevelItemCount())}
+    editor.reject()  # nothing edited since it was stored: it closes
     qtbot.waitUntil(lambda: window.dialog is None)
     agreements.vendors.setCurrentItem(agreements.vendors.topLevelItem(0))
     qtbot.mouseClick(agreements.edit_button, Qt.MouseButton.LeftButton)
