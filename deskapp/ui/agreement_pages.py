@@ -175,9 +175,9 @@ def severities_page() -> ListPage:
     return ListPage("severities", [
         Field("key", "Key", width=70), Field("name", "Name", width=110),
         Field("definition", "Definition"),
-        Field("examples", "Examples", Kind.TEXTS, tip="Separated by ';'"),
+        Field("examples", "Examples", Kind.TEXTS, tip="One a line"),
         Field("channels", "Report by", Kind.TEXTS, width=90,
-              tip=f"Separated by ';': {', '.join(CHANNELS)}"),
+              tip=f"One a line: {', '.join(CHANNELS)}"),
         Field("filing_deadline_hours", "Filing deadline (h)", Kind.NUMBER, width=120)],
         "severity", "The severities, most severe first, each with its definition and "
         "examples as the contract words them.")

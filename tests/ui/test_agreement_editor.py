@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QPlainTextEdit, QWidget
 
 from deskapp.app.desk import Desk
 from deskapp.app.views import IncidentDraft
+from deskapp.core.agreement_toml import agreement_data
 from deskapp.core.agreement_versions import Origin
 from deskapp.core.wording import moment_label
 from deskapp.storage.engine import sqlite_url
@@ -379,3 +380,34 @@ def test_the_menu_opens_the_editor_on_the_filtered_vendor_or_the_agreements(
     editor = window.dialog
     assert isinstance(editor, AgreementEditor)
     assert editor.windowTitle() == "Agreement of magaya"
+
+
+def test_every_shipped_agreement_comes_back_from_the_pages_as_its_tables(
+        qtbot, window: MainWindow, desk: Desk) -> None:
+    for vendor, agreement in desk.agreements().items():
+        editor = open_editor(qtbot, window, vendor)
+        assert editor.tables() == agreement_data(agreement), vendor
+        assert editor.finding_texts() == [
+            "No errors or warnings: the agreement can be saved."], vendor
+        editor.reject()
+        qtbot.waitUntil(lambda: window.dialog is None)
+
+
+def test_a_list_in_a_cell_is_edited_a_text_a_line(qtbot, window: MainWindow) -> None:
+    editor = open_editor(qtbot, window, "maqsu")
+    editor.tabs.setCurrentWidget(editor.severities)
+    records = editor.severities.table
+    view = records.table
+    index = view.model().index(0, records.column_of("examples"))
+    view.setCurrentIndex(index)
+    view.edit(index)
+    lines = view.findChild(QPlainTextEdit)
+    assert lines is not None and lines.toPlainText() == "Nobody can log in to the service"
+    lines.setPlainText("Nobody can log in; not even admins\n\nThe service is down\n")
+    qtbot.keyClick(lines, Qt.Key.Key_Tab)
+    checked(qtbot, editor)
+    assert editor.tables()["severities"][0]["examples"] == [
+        "Nobody can log in; not even admins", "The service is down"]
+    assert records.cell(0, "examples") == (
+        "Nobody can log in; not even admins  •  The service is down")
+    assert editor.save_button.isEnabled()
