@@ -411,3 +411,21 @@ def test_a_list_in_a_cell_is_edited_a_text_a_line(qtbot, window: MainWindow) -> 
     assert records.cell(0, "examples") == (
         "Nobody can log in; not even admins  •  The service is down")
     assert editor.save_button.isEnabled()
+
+
+def test_a_version_may_come_into_force_on_a_date_the_lead_picks(
+        qtbot, window: MainWindow, desk: Desk) -> None:
+    editor = open_editor(qtbot, window, "maqsu")
+    editor.notes.notes.add_row()
+    editor.notes.notes.set_cell(4, "text", "Call first from 2027.")
+    editor.effective.set_checked(True)
+    editor.effective.set_moment(datetime(2027, 1, 1, tzinfo=NEW_YORK))
+    checked(qtbot, editor)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.saved is not None and not editor.busy, timeout=10_000)
+    latest = desk.agreement_versions("maqsu")[-1]
+    assert (latest.number, latest.effective_at, latest.is_current) == (
+        2, datetime(2027, 1, 1, 5, 0, tzinfo=UTC), False)
+    assert editor.info.text() == ("Stored as version 2 of maqsu (team), in force from "
+                                  "Fri 2027-01-01 00:00 EST.")
+    assert "Call first from 2027." not in desk.agreements()["maqsu"].notes
