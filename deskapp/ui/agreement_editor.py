@@ -7,6 +7,7 @@ import copy
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskapp.app.agreement_change import AgreementPreview, StalePreviewError, calendars_ahead
+from deskapp.app.agreement_change import (
+    AgreementPreview,
+    OpenTime,
+    StalePreviewError,
+    calendars_ahead,
+)
 from deskapp.app.agreements import Imported
 from deskapp.app.desk import Desk
 from deskapp.core.agreement import Agreement, CalendarSpec
@@ -113,7 +119,6 @@ class AgreementEditor(QDialog):
             agreement = station.agreement_of(vendor) if vendor else None
             tables = agreement_data(agreement) if agreement is not None \
                 else new_agreement(self.catalog.office.zone)
-        self.original = copy.deepcopy(tables)
         self.data = copy.deepcopy(tables)
         self.checked: Checked | None = None
         self.preview: AgreementPreview | None = None
@@ -209,6 +214,7 @@ class AgreementEditor(QDialog):
         self._load(self.data)
         for _, page in self.pages:
             page.changed.connect(self._edited)
+        self.calendars.renamed.connect(self._calendar_renamed)
         self.findings.itemActivated.connect(self._go_to_finding)
         self.findings.itemClicked.connect(self._go_to_finding)
         self.preview_button.clicked.connect(self.ask_preview)
@@ -247,6 +253,14 @@ class AgreementEditor(QDialog):
         if not data["calendars"]:
             del data["calendars"]
         return data
+
+    def _calendar_renamed(self, old: str, new: str) -> None:
+        """The targets and goals that name a calendar follow its new key."""
+        for table, key in ((self.targets.table, "calendar"),
+                           (self.goals.table, "within_calendar")):
+            for row in range(table.table.rowCount()):
+                if table.cell(row, key).strip() == old:
+                    table.set_cell(row, key, new)
 
     def vendor(self) -> str:
         return self.vendor_page.vendor.text().strip()
@@ -375,8 +389,8 @@ class AgreementEditor(QDialog):
         self.tabs.setCurrentWidget(self.preview_panel)
         self._update_buttons()
 
-    def _new_vendor_previewed(self, generation: int, agreement: Agreement, calendars: Any,
-                              now: Any) -> None:
+    def _new_vendor_previewed(self, generation: int, agreement: Agreement,
+                              calendars: tuple[OpenTime, ...], now: datetime) -> None:
         if self.closed or generation != self._generation:
             return
         self.preview = None

@@ -429,3 +429,17 @@ def test_a_version_may_come_into_force_on_a_date_the_lead_picks(
     assert editor.info.text() == ("Stored as version 2 of maqsu (team), in force from "
                                   "Fri 2027-01-01 00:00 EST.")
     assert "Call first from 2027." not in desk.agreements()["maqsu"].notes
+
+
+def test_the_targets_follow_a_calendar_renamed(qtbot, window: MainWindow) -> None:
+    editor = open_editor(qtbot, window, "maqsu")
+    editor.tabs.setCurrentWidget(editor.calendars)
+    editor.calendars.add_calendar()  # "calendar": typing "calendar2" passes through it
+    editor.calendars.keys.setCurrentRow(0)
+    type_into(qtbot, editor.calendars.form.key, "calendar2")
+    checked(qtbot, editor)
+    tables = editor.tables()
+    assert list(tables["calendars"]) == ["calendar2", "calendar"]
+    assert {t["calendar"] for t in tables["targets"]} == {"calendar2"}
+    assert editor.calendars.keys.item(0).text() == "calendar2"
+    assert editor.finding_texts()[0] == "error: maqsu.toml: calendars.calendar.zone: is missing"
