@@ -62,6 +62,7 @@ from deskapp.ui.opening import Catalog, load_catalog
 from deskapp.ui.screen_fit import fit_on_screen
 from deskapp.ui.workstation import Workstation
 
+FIX_FIRST = "Fix the errors listed below first: only an agreement that reads can be previewed."
 CHECK_DELAY_MS = 300  # the agreement is checked once the lead pauses typing
 ERROR_COLOUR = QColor("#b71c1c")
 WARNING_COLOUR = QColor("#8d6e00")
@@ -366,8 +367,7 @@ class AgreementEditor(QDialog):
     def _request_preview(self) -> None:
         checked = self.checked
         if checked is None or not checked.ok or checked.agreement is None:
-            self.info.show_message("Fix the errors listed below first: only an agreement "
-                                   "that reads can be previewed.", "error")
+            self.info.show_message(FIX_FIRST, "error")
             return
         agreement, desk, generation = checked.agreement, self.desk, self._generation
         if agreement.vendor not in self.catalog.agreements:
@@ -385,6 +385,7 @@ class AgreementEditor(QDialog):
         if self.closed or generation != self._generation:
             return
         self.preview = preview
+        self._forget_fix_first()
         self.preview_panel.show_preview(preview)
         self.tabs.setCurrentWidget(self.preview_panel)
         self._update_buttons()
@@ -394,9 +395,14 @@ class AgreementEditor(QDialog):
         if self.closed or generation != self._generation:
             return
         self.preview = None
+        self._forget_fix_first()
         self.preview_panel.show_new_vendor(agreement, calendars, now)
         self.tabs.setCurrentWidget(self.preview_panel)
         self._update_buttons()
+
+    def _forget_fix_first(self) -> None:
+        if self.info.text() == FIX_FIRST:
+            self.info.hide()
 
     def previewed_text(self) -> str | None:
         """The text of the agreement the preview shown is of, when it is the current one."""

@@ -303,14 +303,18 @@ def test_the_editor_on_a_read_only_desk_cannot_save(
     qtbot.waitUntil(lambda: window.catalog is not None and window.tasks.idle, timeout=10_000)
     editor = open_editor(qtbot, window, "maqsu")
     assert "(read-only)" in editor.windowTitle()
+    assert editor.info.text() == READ_ONLY
     assert not editor.save_button.isEnabled()
+    editor.targets.table.set_cell(3, "amount", "4")  # the warning point is after it
+    qtbot.mouseClick(editor.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.info.text().startswith("Fix the errors listed below"),
+                    timeout=10_000)
     editor.targets.table.set_cell(3, "amount", "10")
     checked(qtbot, editor)
     assert not editor.save_button.isEnabled()
     qtbot.mouseClick(editor.preview_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: editor.preview is not None or editor.info.text() != READ_ONLY,
-                    timeout=10_000)
-    assert editor.info.text() == READ_ONLY
+    qtbot.waitUntil(lambda: editor.preview is not None, timeout=10_000)
+    assert editor.info.text() == ""  # the preview tells what to fix no more
     assert not editor.apply_box.isEnabled()
     editor.save()
     settle(qtbot, window)
