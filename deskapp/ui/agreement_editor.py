@@ -7,6 +7,7 @@ import copy
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskapp.app.agreement_change import AgreementPreview, StalePreviewError, calendars_ahead
+from deskapp.app.agreement_change import (
+    AgreementPreview,
+    OpenTime,
+    StalePreviewError,
+    calendars_ahead,
+)
 from deskapp.app.agreements import Imported
 from deskapp.app.desk import Desk
 from deskapp.core.agreement import Agreement, CalendarSpec
@@ -56,6 +62,7 @@ from deskapp.ui.opening import Catalog, load_catalog
 from deskapp.ui.screen_fit import fit_on_screen
 from deskapp.ui.workstation import Workstation
 
+FIX_FIRST = "Fix the errors listed below first: only an agreement that reads can be previewed."
 CHECK_DELAY_MS = 300  # the agreement is checked once the lead pauses typing
 ERROR_COLOUR = QColor("#b71c1c")
 WARNING_COLOUR = QColor("#8d6e00")
@@ -113,7 +120,6 @@ class AgreementEditor(QDialog):
             agreement = station.agreement_of(vendor) if vendor else None
             tables = agreement_data(agreement) if agreement is not None \
                 else new_agreement(self.catalog.office.zone)
-        self.original = copy.deepcopy(tables)
         self.data = copy.deepcopy(tables)
         self.checked: Checked | None = None
         self.preview: AgreementPreview | None = None
@@ -124,6 +130,7 @@ class AgreementEditor(QDialog):
         self._checked_generation = -1
         self._want_preview = False
         self._discarding = False
+        self.closed = False
 
         self.info = InfoBar()
         self.vendor_page = VendorPage()
@@ -208,6 +215,7 @@ class AgreementEditor(QDialog):
         self._load(self.data)
         for _, page in self.pages:
             page.changed.connect(self._edited)
+        self.calendars.renamed.connect(self._calendar_renamed)
         self.findings.itemActivated.connect(self._go_to_finding)
         self.findings.itemClicked.connect(self._go_to_finding)
         self.preview_button.clicked.connect(self.ask_preview)
@@ -222,6 +230,7 @@ class AgreementEditor(QDialog):
             self.effective.setEnabled(False)
         self._update_buttons()
         fit_on_screen(self, QSize(1100, 720))
+        self.vendor_page.vendor.setFocus()
         self.check_now()
 
     # ----- the tables -------------------------------------------------------------------
@@ -245,6 +254,14 @@ class AgreementEditor(QDialog):
         if not data["calendars"]:
             del data["calendars"]
         return data
+
+    def _calendar_renamed(self, old: str, new: str) -> None:
+        """The targets and goals that name a calendar follow its new key."""
+        for table, key in ((self.targets.table, "calendar"),
+                           (self.goals.table, "within_calendar")):
+            for row in range(table.table.rowCount()):
+                if table.cell(row, key).strip() == old:
+                    table.set_cell(row, key, new)
 
     def vendor(self) -> str:
         return self.vendor_page.vendor.text().strip()
@@ -292,7 +309,7 @@ class AgreementEditor(QDialog):
                                self._failed)
 
     def _checked(self, generation: int, checked: Checked) -> None:
-        if generation != self._generation:
+        if self.closed or generation != self._generation:
             return  # typed since: the newer check tells
         self.checked = checked
         self._checked_generation = generation
@@ -350,8 +367,7 @@ class AgreementEditor(QDialog):
     def _request_preview(self) -> None:
         checked = self.checked
         if checked is None or not checked.ok or checked.agreement is None:
-            self.info.show_message("Fix the errors listed below first: only an agreement "
-                                   "that reads can be previewed.", "error")
+            self.info.show_message(FIX_FIRST, "error")
             return
         agreement, desk, generation = checked.agreement, self.desk, self._generation
         if agreement.vendor not in self.catalog.agreements:
@@ -366,21 +382,27 @@ class AgreementEditor(QDialog):
             lambda preview: self._previewed(generation, preview), self._failed)
 
     def _previewed(self, generation: int, preview: AgreementPreview) -> None:
-        if generation != self._generation:
+        if self.closed or generation != self._generation:
             return
         self.preview = preview
+        self._forget_fix_first()
         self.preview_panel.show_preview(preview)
         self.tabs.setCurrentWidget(self.preview_panel)
         self._update_buttons()
 
-    def _new_vendor_previewed(self, generation: int, agreement: Agreement, calendars: Any,
-                              now: Any) -> None:
-        if generation != self._generation:
+    def _new_vendor_previewed(self, generation: int, agreement: Agreement,
+                              calendars: tuple[OpenTime, ...], now: datetime) -> None:
+        if self.closed or generation != self._generation:
             return
         self.preview = None
+        self._forget_fix_first()
         self.preview_panel.show_new_vendor(agreement, calendars, now)
         self.tabs.setCurrentWidget(self.preview_panel)
         self._update_buttons()
+
+    def _forget_fix_first(self) -> None:
+        if self.info.text() == FIX_FIRST:
+            self.info.hide()
 
     def previewed_text(self) -> str | None:
         """The text of the agreement the preview shown is of, when it is the current one."""
@@ -440,7 +462,7 @@ class AgreementEditor(QDialog):
                                self._failed)
 
     def _saved(self, text: str, vendor: str, saved: Saved) -> None:
-        self._set_busy(False)
+        # Busy until the window has read the agreements again (see _catalog_loaded).
         self.saved = (text, saved.number)
         self.dirty = False
         parts = []
@@ -466,6 +488,7 @@ class AgreementEditor(QDialog):
         self.station.tasks.run(lambda: load_catalog(desk), self._catalog_loaded, self._failed)
 
     def _catalog_loaded(self, catalog: Catalog) -> None:
+        self._set_busy(False)
         self.catalog = catalog
         self.station.use_catalog(catalog)
         self.catalog_changed.emit(catalog)
@@ -476,6 +499,8 @@ class AgreementEditor(QDialog):
         self._update_buttons()
 
     def _failed(self, error: Exception) -> None:
+        if self.closed:
+            return
         self._set_busy(False)
         self._want_preview = False
         self.info.show_message(str(error), "error")
@@ -485,16 +510,31 @@ class AgreementEditor(QDialog):
     def _ask_holidays(self, spec: CalendarSpec, year: int,
                       answer: Callable[[list[Holiday] | str], None]) -> None:
         office = self.catalog.office
-        self.station.tasks.run(lambda: year_holidays(spec, year, office), answer,
-                               lambda error: answer(str(error)))
+
+        def told(found: list[Holiday] | str) -> None:
+            if not self.closed:
+                answer(found)
+
+        self.station.tasks.run(lambda: year_holidays(spec, year, office), told,
+                               lambda error: told(str(error)))
 
     def reject(self) -> None:
         """Close; edits not saved are kept until the lead says to discard them."""
+        if self.busy:
+            self.info.show_message("Saving: the window closes once the version is stored.",
+                                   "info")
+            return
         if self.dirty and not self._discarding and not self.read_only:
             self.info.show_message("The agreement has changes that are not saved.", "info",
                                    ("Discard them", self._discard))
             return
         super().reject()
+
+    def done(self, result: int) -> None:
+        # Answers still on their way find the dialog gone: they are dropped.
+        self.closed = True
+        self._timer.stop()
+        super().done(result)
 
     def _discard(self) -> None:
         self._discarding = True

@@ -36,6 +36,13 @@ def _put(data: dict[str, Any], key: str, value: Any) -> None:
         data[key] = value
 
 
+def _heading(text: str, table: RecordTable) -> QLabel:
+    """A table's heading; its Alt+letter goes to the table."""
+    label = QLabel(text)
+    label.setBuddy(table.table)
+    return label
+
+
 class Page(QWidget):
     """One tab: it loads its keys from the agreement's tables and stores them back."""
 
@@ -84,10 +91,10 @@ class VendorPage(Page):
             Field("note", "Note", tip="When to use it, e.g. 24x7 for severity 1")], "contact")
         lists = QHBoxLayout()
         products = QVBoxLayout()
-        products.addWidget(QLabel("Products"))
+        products.addWidget(_heading("Products", self.products))
         products.addWidget(self.products)
         contacts = QVBoxLayout()
-        contacts.addWidget(QLabel("Contact channels"))
+        contacts.addWidget(_heading("Contact channels", self.contacts))
         contacts.addWidget(self.contacts)
         lists.addLayout(products, 2)
         lists.addLayout(contacts, 5)
@@ -168,9 +175,9 @@ def severities_page() -> ListPage:
     return ListPage("severities", [
         Field("key", "Key", width=70), Field("name", "Name", width=110),
         Field("definition", "Definition"),
-        Field("examples", "Examples", Kind.TEXTS, tip="Separated by ';'"),
+        Field("examples", "Examples", Kind.TEXTS, tip="One a line"),
         Field("channels", "Report by", Kind.TEXTS, width=90,
-              tip=f"Separated by ';': {', '.join(CHANNELS)}"),
+              tip=f"One a line: {', '.join(CHANNELS)}"),
         Field("filing_deadline_hours", "Filing deadline (h)", Kind.NUMBER, width=120)],
         "severity", "The severities, most severe first, each with its definition and "
         "examples as the contract words them.")

@@ -111,9 +111,11 @@ class AgreementsWindow(QMainWindow):
         if self.edit is None:
             return
         dialog = self.edit(vendor, tables)
-        if dialog is not None:
-            dialog.catalog_changed.connect(lambda catalog: self.set_agreements(
-                catalog.agreements))
+        if dialog is not None:  # a bound method: nothing is called once this window is gone
+            dialog.catalog_changed.connect(self._catalog_changed)
+
+    def _catalog_changed(self, catalog: Any) -> None:
+        self.set_agreements(catalog.agreements)
 
     def _show(self, item: QTreeWidgetItem | None) -> None:
         if item is None or item.data(0, 256) not in self.agreements:

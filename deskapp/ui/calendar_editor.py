@@ -165,10 +165,14 @@ class CalendarForm(QWidget):
             holiday_form.addRow(buddy, field)
         lists = QHBoxLayout()
         added_box = QVBoxLayout()
-        added_box.addWidget(QLabel("Added by hand"))
+        added_label = QLabel("Added by hand")
+        added_label.setBuddy(self.added.table)
+        added_box.addWidget(added_label)
         added_box.addWidget(self.added)
         removed_box = QVBoxLayout()
-        removed_box.addWidget(QLabel("Removed"))
+        removed_label = QLabel("Removed")
+        removed_label.setBuddy(self.removed.table)
+        removed_box.addWidget(removed_label)
         removed_box.addWidget(self.removed)
         lists.addLayout(added_box, 3)
         lists.addLayout(removed_box, 2)
@@ -336,15 +340,18 @@ class CalendarForm(QWidget):
 
 
 class CalendarsPage(QWidget):
-    """The agreement's calendars: a list to pick one, its form, and a year of holidays."""
+    """The agreement's calendars: a list to pick one, its form, and a year of holidays;
+    ``renamed(old, new)`` when a calendar's key changes, for the targets that name it."""
 
     changed = Signal()
+    renamed = Signal(str, str)
 
     def __init__(self, ask_holidays: HolidayQuestion, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ask_holidays = ask_holidays
         self.entries: list[tuple[str, dict[str, Any]]] = []
         self.current = -1
+        self.named = ""  # the current calendar's key as the targets name it
         self.checked: Agreement | None = None
         self.keys = QListWidget()
         self.keys.setObjectName("calendar_keys")
@@ -397,6 +404,7 @@ class CalendarsPage(QWidget):
         self._keep_current()
         self.current = row
         if 0 <= row < len(self.entries):
+            self.named = self.entries[row][0]
             self.form.load(*self.entries[row])
             self.refresh_holidays()
 
@@ -427,7 +435,13 @@ class CalendarsPage(QWidget):
         self._keep_current()
         item = self.keys.item(self.current)
         if item is not None:
-            item.setText(self.entries[self.current][0])
+            key = self.entries[self.current][0]
+            item.setText(key)
+            others = {k for n, (k, _) in enumerate(self.entries) if n != self.current}
+            # A key another calendar has (typed on the way to another) renames nothing.
+            if key != self.named and key not in others and self.named not in others:
+                self.renamed.emit(self.named, key)
+                self.named = key
         self.changed.emit()
 
     def go_to(self, key: str) -> bool:

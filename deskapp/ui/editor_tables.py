@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -37,7 +38,8 @@ from PySide6.QtWidgets import (
 from deskapp.ui.mnemonics import with_mnemonics
 
 EXTRA = Qt.ItemDataRole.UserRole  # a record's settings the table has no column for
-SEPARATOR = "; "  # between the texts of a list held in one cell
+TEXTS = Qt.ItemDataRole.UserRole + 1  # a list cell's texts (shown joined by BULLET)
+BULLET = "  •  "  # a list shown in one cell; texts may hold any punctuation themselves
 _WHOLE = re.compile(r"[+-]?\d+")
 
 
@@ -46,7 +48,7 @@ class Kind(StrEnum):
     NUMBER = "number"  # written as an int or float; anything else is kept for the loader
     FLAG = "flag"  # a check box; false is left out, as the files leave it out
     CHOICE = "choice"  # typed or picked from the choices
-    TEXTS = "texts"  # a list of texts, ``; `` between them
+    TEXTS = "texts"  # a list of texts, one a line while edited
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def number_value(text: str) -> Any:
 def shown(value: Any) -> str:
     """A stored value as a cell shows it."""
     if isinstance(value, list):
-        return SEPARATOR.join(str(v) for v in value)
+        return BULLET.join(str(v) for v in value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return "" if value is None else str(value)
@@ -107,6 +109,37 @@ class _ChoiceDelegate(QStyledItemDelegate):
             model.setData(index, editor.currentText())
 
 
+class _LinesDelegate(QStyledItemDelegate):
+    """A list of texts edited one a line (Enter starts a new one, Tab leaves)."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
+                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+        editor = QPlainTextEdit(parent)
+        editor.setTabChangesFocus(True)
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex
+                      ) -> None:
+        if isinstance(editor, QPlainTextEdit):
+            editor.setPlainText("\n".join(_texts(index.data(TEXTS))))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel,
+                     index: QModelIndex | QPersistentModelIndex) -> None:
+        if isinstance(editor, QPlainTextEdit):
+            lines = [line.strip() for line in editor.toPlainText().splitlines() if line.strip()]
+            model.setData(index, lines, TEXTS)
+            model.setData(index, BULLET.join(lines))
+
+    def updateEditorGeometry(self, editor: QWidget, option: QStyleOptionViewItem,
+                             index: QModelIndex | QPersistentModelIndex) -> None:
+        area = option.rect
+        editor.setGeometry(area.x(), area.y(), area.width(), max(area.height(), 96))
+
+
+def _texts(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
 class RecordTable(QWidget):
     """A list of records as a table with add, remove and move buttons (Insert and Delete
     work too); ``changed`` on every edit."""
@@ -125,11 +158,15 @@ class RecordTable(QWidget):
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        # Arrows move between cells; typing, F2 or a double click edits one.
+        triggers = QAbstractItemView.EditTrigger
+        self.table.setEditTriggers(triggers.DoubleClicked | triggers.SelectedClicked
+                                   | triggers.EditKeyPressed | triggers.AnyKeyPressed)
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
         delegate = _ChoiceDelegate(self)
+        lines = _LinesDelegate(self)
         for number, field in enumerate(self.fields):
             if field.width:
                 header.setSectionResizeMode(number, QHeaderView.ResizeMode.Interactive)
@@ -138,6 +175,8 @@ class RecordTable(QWidget):
                 header.setSectionResizeMode(number, QHeaderView.ResizeMode.Stretch)
             if field.kind is Kind.CHOICE:
                 self.table.setItemDelegateForColumn(number, delegate)
+            elif field.kind is Kind.TEXTS:
+                self.table.setItemDelegateForColumn(number, lines)
             if field.tip:
                 heading = self.table.horizontalHeaderItem(number)
                 if heading is not None:
@@ -206,8 +245,12 @@ class RecordTable(QWidget):
                 item.setCheckState(Qt.CheckState.Checked if record.get(field.key) is True
                                    else Qt.CheckState.Unchecked)
             else:
-                item.setText(shown(record.get(field.key)))
-                item.setToolTip(item.text())  # a long definition reads whole there
+                value = record.get(field.key)
+                if field.kind is Kind.TEXTS:
+                    item.setData(TEXTS, _texts(value) if isinstance(value, list)
+                                 else _texts([value]) if value is not None else [])
+                item.setText(shown(value))
+                item.setToolTip(_tip(item))  # a long definition reads whole there
             if column == 0:
                 item.setData(EXTRA, {k: v for k, v in record.items() if k not in known})
             self.table.setItem(row, column, item)
@@ -222,13 +265,16 @@ class RecordTable(QWidget):
                 if item.checkState() == Qt.CheckState.Checked:
                     record[field.key] = True
                 continue
+            if field.kind is Kind.TEXTS:
+                texts = _texts(item.data(TEXTS))
+                if texts:
+                    record[field.key] = texts
+                continue
             text = item.text().strip()
             if not text:
                 continue
             if field.kind is Kind.NUMBER:
                 record[field.key] = number_value(text)
-            elif field.kind is Kind.TEXTS:
-                record[field.key] = [part.strip() for part in text.split(";") if part.strip()]
             else:
                 record[field.key] = text
         first = self.table.item(row, 0)
@@ -238,7 +284,7 @@ class RecordTable(QWidget):
         return record
 
     def set_cell(self, row: int, key: str, text: str) -> None:
-        """Type ``text`` into a cell (a flag: "true" ticks it)."""
+        """Type ``text`` into a cell (a flag: "true" ticks it; a list: a text a line)."""
         column = self.column_of(key)
         item = self.table.item(row, column)
         if item is None:
@@ -246,6 +292,10 @@ class RecordTable(QWidget):
         if self.fields[column].kind is Kind.FLAG:
             item.setCheckState(Qt.CheckState.Checked if text == "true"
                                else Qt.CheckState.Unchecked)
+        elif self.fields[column].kind is Kind.TEXTS:
+            lines = [line.strip() for line in text.splitlines() if line.strip()]
+            item.setData(TEXTS, lines)
+            item.setText(BULLET.join(lines))
         else:
             item.setText(text)
 
@@ -308,10 +358,15 @@ class RecordTable(QWidget):
         if not item.flags() & Qt.ItemFlag.ItemIsUserCheckable:
             self._filling = True
             try:
-                item.setToolTip(item.text())
+                item.setToolTip(_tip(item))
             finally:
                 self._filling = False
         self.changed.emit()
+
+
+def _tip(item: QTableWidgetItem) -> str:
+    texts = item.data(TEXTS)
+    return "\n".join(_texts(texts)) if isinstance(texts, list) else item.text()
 
 
 class TextList(RecordTable):

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
-from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QPlainTextEdit, QWidget
 
 from deskapp.app.desk import Desk
 from deskapp.app.views import IncidentDraft
+from deskapp.core.agreement_toml import agreement_data
 from deskapp.core.agreement_versions import Origin
 from deskapp.core.wording import moment_label
 from deskapp.storage.engine import sqlite_url
@@ -258,20 +259,32 @@ def test_an_agreement_file_opens_in_the_editor_from_the_agreements_window(
     assert agreements.info.text().startswith("broken.toml: (file): is not valid TOML")
     assert window.dialog is None
     good = tmp_path / "acme.toml"
-    good.write_text(desk_text(window).replace('vendor = "maqsu"', 'vendor = "acme"'))
+    good.write_text(desk_text(window).replace('vendor = "maqsu"', 'vendor = "acme"')
+                    .replace('name = "MAQSU"', 'name = "Acme"'))
     agreements.import_file(str(good))
     editor = window.dialog
     assert isinstance(editor, AgreementEditor)
     checked(qtbot, editor)
     assert editor.vendor_page.vendor.text() == "acme"
     assert editor.save_button.isEnabled()
-    editor.reject()  # nothing edited: it closes
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.saved is not None and not editor.busy, timeout=10_000)
+    assert "Acme" in {agreements.vendors.topLevelItem(i).text(0)
+                      for i in range(agreements.vendors.topLevelItemCount())}
+    editor.reject()  # nothing edited since it was stored: it closes
     qtbot.waitUntil(lambda: window.dialog is None)
     agreements.vendors.setCurrentItem(agreements.vendors.topLevelItem(0))
     qtbot.mouseClick(agreements.edit_button, Qt.MouseButton.LeftButton)
     editor = window.dialog
     assert isinstance(editor, AgreementEditor)
     assert editor.vendor_page.vendor.text() == agreements.selected_vendor()
+    editor.reject()
+    qtbot.waitUntil(lambda: window.dialog is None)
+    qtbot.mouseClick(agreements.new_button, Qt.MouseButton.LeftButton)
+    editor = window.dialog
+    assert isinstance(editor, AgreementEditor)
+    assert editor.windowTitle() == "Agreement of new vendor"
+    assert editor.focusWidget() is editor.vendor_page.vendor
 
 
 def desk_text(window: MainWindow) -> str:
@@ -290,14 +303,18 @@ def test_the_editor_on_a_read_only_desk_cannot_save(
     qtbot.waitUntil(lambda: window.catalog is not None and window.tasks.idle, timeout=10_000)
     editor = open_editor(qtbot, window, "maqsu")
     assert "(read-only)" in editor.windowTitle()
+    assert editor.info.text() == READ_ONLY
     assert not editor.save_button.isEnabled()
+    editor.targets.table.set_cell(3, "amount", "4")  # the warning point is after it
+    qtbot.mouseClick(editor.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.info.text().startswith("Fix the errors listed below"),
+                    timeout=10_000)
     editor.targets.table.set_cell(3, "amount", "10")
     checked(qtbot, editor)
     assert not editor.save_button.isEnabled()
     qtbot.mouseClick(editor.preview_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: editor.preview is not None or editor.info.text() != READ_ONLY,
-                    timeout=10_000)
-    assert editor.info.text() == READ_ONLY
+    qtbot.waitUntil(lambda: editor.preview is not None, timeout=10_000)
+    assert editor.info.text() == ""  # the preview tells what to fix no more
     assert not editor.apply_box.isEnabled()
     editor.save()
     settle(qtbot, window)
@@ -310,8 +327,10 @@ def test_edits_are_kept_until_the_lead_discards_them(qtbot, window: MainWindow) 
     editor.reject()
     assert editor.isVisible()
     assert editor.info.text() == "The agreement has changes that are not saved."
+    editor.check_now()  # its answer comes after the dialog is gone, and is dropped
     qtbot.mouseClick(editor.info.action, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.dialog is None)
+    settle(qtbot, window)
 
 
 def test_the_editor_fits_a_small_screen_and_each_page_has_unique_mnemonics(
@@ -365,3 +384,66 @@ def test_the_menu_opens_the_editor_on_the_filtered_vendor_or_the_agreements(
     editor = window.dialog
     assert isinstance(editor, AgreementEditor)
     assert editor.windowTitle() == "Agreement of magaya"
+
+
+def test_every_shipped_agreement_comes_back_from_the_pages_as_its_tables(
+        qtbot, window: MainWindow, desk: Desk) -> None:
+    for vendor, agreement in desk.agreements().items():
+        editor = open_editor(qtbot, window, vendor)
+        assert editor.tables() == agreement_data(agreement), vendor
+        assert editor.finding_texts() == [
+            "No errors or warnings: the agreement can be saved."], vendor
+        editor.reject()
+        qtbot.waitUntil(lambda: window.dialog is None)
+
+
+def test_a_list_in_a_cell_is_edited_a_text_a_line(qtbot, window: MainWindow) -> None:
+    editor = open_editor(qtbot, window, "maqsu")
+    editor.tabs.setCurrentWidget(editor.severities)
+    records = editor.severities.table
+    view = records.table
+    index = view.model().index(0, records.column_of("examples"))
+    view.setCurrentIndex(index)
+    view.edit(index)
+    lines = view.findChild(QPlainTextEdit)
+    assert lines is not None and lines.toPlainText() == "Nobody can log in to the service"
+    lines.setPlainText("Nobody can log in; not even admins\n\nThe service is down\n")
+    qtbot.keyClick(lines, Qt.Key.Key_Tab)
+    checked(qtbot, editor)
+    assert editor.tables()["severities"][0]["examples"] == [
+        "Nobody can log in; not even admins", "The service is down"]
+    assert records.cell(0, "examples") == (
+        "Nobody can log in; not even admins  •  The service is down")
+    assert editor.save_button.isEnabled()
+
+
+def test_a_version_may_come_into_force_on_a_date_the_lead_picks(
+        qtbot, window: MainWindow, desk: Desk) -> None:
+    editor = open_editor(qtbot, window, "maqsu")
+    editor.notes.notes.add_row()
+    editor.notes.notes.set_cell(4, "text", "Call first from 2027.")
+    editor.effective.set_checked(True)
+    editor.effective.set_moment(datetime(2027, 1, 1, tzinfo=NEW_YORK))
+    checked(qtbot, editor)
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: editor.saved is not None and not editor.busy, timeout=10_000)
+    latest = desk.agreement_versions("maqsu")[-1]
+    assert (latest.number, latest.effective_at, latest.is_current) == (
+        2, datetime(2027, 1, 1, 5, 0, tzinfo=UTC), False)
+    assert editor.info.text() == ("Stored as version 2 of maqsu (team), in force from "
+                                  "Fri 2027-01-01 00:00 EST.")
+    assert "Call first from 2027." not in desk.agreements()["maqsu"].notes
+
+
+def test_the_targets_follow_a_calendar_renamed(qtbot, window: MainWindow) -> None:
+    editor = open_editor(qtbot, window, "maqsu")
+    editor.tabs.setCurrentWidget(editor.calendars)
+    editor.calendars.add_calendar()  # "calendar": typing "calendar2" passes through it
+    editor.calendars.keys.setCurrentRow(0)
+    type_into(qtbot, editor.calendars.form.key, "calendar2")
+    checked(qtbot, editor)
+    tables = editor.tables()
+    assert list(tables["calendars"]) == ["calendar2", "calendar"]
+    assert {t["calendar"] for t in tables["targets"]} == {"calendar2"}
+    assert editor.calendars.keys.item(0).text() == "calendar2"
+    assert editor.finding_texts()[0] == "error: maqsu.toml: calendars.calendar.zone: is missing"
