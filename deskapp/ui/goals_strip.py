@@ -25,9 +25,14 @@ DARK_COLOURS = {
 }
 
 
+ROMAN = frozenset({"i", "ii", "iii", "iv", "v"})
+
+
 def short_name(goal: GoalStanding) -> str:
-    """The goal's key as words (``critical-response``: critical response)."""
-    return goal.key.replace("-", " ").replace("_", " ")
+    """The goal's key as words: ``critical-response`` is "critical response",
+    ``tier-i-resolution`` "tier I resolution"."""
+    words = goal.key.replace("_", "-").split("-")
+    return " ".join(word.upper() if word in ROMAN else word for word in words)
 
 
 class GoalsStrip(QWidget):
@@ -74,7 +79,8 @@ class GoalsStrip(QWidget):
     def writes_seen(self, known: dict[int, int]) -> None:
         """The incidents written lately, as the queue's poll saw them: read again when they
         changed (a write here or at another desk)."""
-        if known and known != self._known:
+        # Not restarted while waiting: on a busy desk it still fires, once per poll at most.
+        if known and known != self._known and not self.after_write.isActive():
             self.after_write.start()
         self._known = dict(known)
 

@@ -188,7 +188,7 @@ class PickableHeatMap(HeatMapChart):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(None, parent)
-        self._cells: list[list[QRectF]] = []
+        self.cells: list[list[QRectF]] = []
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setToolTip("Click a cell to list its breaches")
 
@@ -197,14 +197,14 @@ class PickableHeatMap(HeatMapChart):
         try:
             if self.grid is not None:
                 draw_heat_map(painter, QRectF(self.rect()), self.grid, self.palette())
-                self._cells = heat_cells(painter, QRectF(self.rect()), self.grid)
+                self.cells = heat_cells(painter, QRectF(self.rect()), self.grid)
             else:
                 painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
         finally:
             painter.end()
 
     def cell_at(self, point: QPointF) -> tuple[int, int] | None:
-        for day, row in enumerate(self._cells):
+        for day, row in enumerate(self.cells):
             for hour, cell in enumerate(row):
                 if cell.contains(point):
                     return day, hour
@@ -237,7 +237,7 @@ class PickableTrend(TrendChart):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(None, parent)
-        self._points: list[QPointF | None] = []
+        self.points: list[QPointF | None] = []
         self.setToolTip("Click a month to list its tickets")
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -245,7 +245,7 @@ class PickableTrend(TrendChart):
         try:
             if self.data is not None:
                 draw_trend(painter, QRectF(self.rect()), self.data, self.palette())
-                self._points = trend_points(painter, QRectF(self.rect()), self.data)
+                self.points = trend_points(painter, QRectF(self.rect()), self.data)
             else:
                 painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
         finally:
@@ -255,7 +255,7 @@ class PickableTrend(TrendChart):
         if self.data is None or not self.data.months:
             return None
         slot = self.width() / len(self.data.months)
-        known = [(index, p) for index, p in enumerate(self._points) if p is not None]
+        known = [(index, p) for index, p in enumerate(self.points) if p is not None]
         near = [(abs(p.x() - point.x()), index) for index, p in known
                 if abs(p.x() - point.x()) <= max(slot / 2, 12)]
         return min(near)[1] if near else None

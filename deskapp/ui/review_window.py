@@ -322,12 +322,12 @@ class ReviewWindow(QWidget):
         self.scorecard_button.setEnabled(self.shown is not None)
 
     def _show_trend(self) -> None:
-        trend = self._chosen_trend()
+        trend = self.chosen_trend()
         self.trend.set_data(None if trend is None else trend_of(
             trend.description, trend.percent,
             [(month.period.label, month.achievement) for month in trend.months]))
 
-    def _chosen_trend(self) -> GoalTrend | None:
+    def chosen_trend(self) -> GoalTrend | None:
         index = self.trend_goal.currentData()
         if self.shown is None or not isinstance(index, int) \
                 or not 0 <= index < len(self.shown.trends):
@@ -355,7 +355,7 @@ class ReviewWindow(QWidget):
                                 self.shown.report.grid.numbers.get((day, hour), ()))
 
     def _trend_picked(self, index: int) -> None:
-        trend = self._chosen_trend()
+        trend = self.chosen_trend()
         if trend is not None and 0 <= index < len(trend.months):
             month = trend.months[index]
             self.list_incidents(

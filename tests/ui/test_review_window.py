@@ -18,11 +18,13 @@ from deskapp.core.goals import GoalState
 from deskapp.core.keys import incident_key
 from deskapp.core.workflow import Respond
 from deskapp.storage.engine import sqlite_url
+from deskapp.ui.goals_strip import short_name
 from deskapp.ui.main_window import MainWindow
 from deskapp.ui.review_parts import NUMBERS_ROLE, SheetTable
 from deskapp.ui.review_tables import COMPLIANCE_HEADER, state_text
 from deskapp.ui.review_window import ReviewWindow
 from deskapp.ui.scorecard import evidence_html, gather
+from deskapp.ui.screen_fit import available
 from tests.conftest import NEW_YORK_OFFICE
 from tests.ui.conftest import Clock, log, settle
 
@@ -117,11 +119,29 @@ def test_the_review_shows_the_services_counts_and_each_figure_lists_its_incident
                     and window.detail.incident.key == keys["breached"][1])
     assert window.detail.incident.events
 
-    # The heat map's cell and the goals' drill down the same way.
+    # A click on a cell of the heat map lists the breaches due then.
+    assert review.shown is not None
     grid = review.shown.report.grid
-    (day, hour), numbers = next(iter(grid.numbers.items()))
-    review._heat_picked(day, hour)
-    assert review.incidents.numbers == numbers
+    review.tabs.setCurrentWidget(review.heat_map)
+    qtbot.waitUntil(lambda: bool(review.heat_map.cells))
+    for (day, hour), numbers in grid.numbers.items():
+        centre = review.heat_map.cells[day][hour].center().toPoint()
+        qtbot.mouseClick(review.heat_map, Qt.MouseButton.LeftButton, pos=centre)
+        assert review.incidents.numbers == numbers
+    assert sum(len(n) for n in grid.numbers.values()) == grid.total == 5  # 2 + 3 late
+
+    # A click on a month of a goal's trend lists that month's tickets.
+    review.tabs.setCurrentIndex(3)
+    review.trend_goal.setCurrentIndex(
+        review.trend_goal.findText("Magaya", Qt.MatchFlag.MatchStartsWith))
+    qtbot.waitUntil(lambda: bool(review.trend.points))
+    trend = review.chosen_trend()
+    assert trend is not None and trend.vendor == "magaya"
+    month = [m.period for m in trend.months].index(NOVEMBER)
+    point = review.trend.points[month]
+    assert point is not None
+    qtbot.mouseClick(review.trend, Qt.MouseButton.LeftButton, pos=point.toPoint())
+    assert sorted(review.incidents.keys()) == sorted(keys["met"] + keys["breached"])
 
 
 def test_the_period_moves_by_month_and_by_days(qtbot, window: MainWindow, desk: Desk) -> None:
@@ -224,8 +244,9 @@ def test_the_goals_strip_shows_each_goal_and_changes_after_a_miss(
     qtbot.waitUntil(lambda: bool(strip.goals), timeout=10_000)
     goals = desk.goals_now(now=clock())
     assert [label.accessibleName() for label in strip.labels] == [
-        f"{goal.vendor_name} {goal.key.replace('-', ' ')}: {state_text(goal.state)[2:]}"
+        f"{goal.vendor_name} {short_name(goal)}: {state_text(goal.state)[2:]}"
         for goal in goals]
+    assert "Magaya: tier I resolution" in "".join(label.text() for label in strip.labels)
     tier_one = ("magaya", "tier-i-resolution")
     assert strip.states()[tier_one] is GoalState.NO_TICKETS
     assert all(label.toolTip() for label in strip.labels)
@@ -256,5 +277,7 @@ def test_the_review_window_fits_the_screen(qtbot, window: MainWindow, desk: Desk
     assert hint.width() <= 1024 - 16 and hint.height() <= 640 - 48
     window_hint = window.minimumSizeHint()
     assert window_hint.width() <= 1024 - 16 and window_hint.height() <= 640 - 48
+    screen = available(review)
+    assert review.width() <= screen.width() and review.height() <= screen.height()
     review.resize(*size)
     assert review.compliance.isVisible()
