@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -42,6 +42,9 @@ from deskapp.ui.charts import (
 from deskapp.ui.review_tables import Sheet
 
 NUMBERS_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+# Short column names where the screen is narrow; the full name is the header's tooltip.
+SHORT = {"Severity": "Sev.", "Still running": "Running", "Not started": "Pending",
+         "Difference": "Diff.", "90th percentile": "P90", "Goal %": "Goal"}
 AnyIndex = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
@@ -66,8 +69,14 @@ class SheetModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.sheet.header[section]
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        name = self.sheet.header[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return SHORT.get(name, name)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            what = self.sheet.what[section] if section < len(self.sheet.what) else ""
+            return name + (f": the incidents {what}" if what else "")
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -123,10 +132,33 @@ class SheetTable(QTableView):
         self.picked.emit(heading, tuple(numbers))
         return True
 
-    def fit_columns(self, widest: int = 260) -> None:
+    def fit_columns(self, widest: int = 260, wide: int | None = None) -> None:
+        """Columns as wide as their contents, at most ``widest``; the ``wide`` column (a
+        target's or a goal's wording) takes the room left, up to its contents' width."""
         self.resizeColumnsToContents()
+        self._wide = wide
+        self._wanted = self.columnWidth(wide) if wide is not None else 0
         for column in range(self.sheet_model.columnCount()):
             self.setColumnWidth(column, min(self.columnWidth(column), widest))
+        self._narrowest = self.columnWidth(wide) if wide is not None else 0
+        self._spread()
+
+    _wide: int | None = None
+    _wanted = 0
+    _narrowest = 0
+
+    def _spread(self) -> None:
+        wide = self._wide
+        if wide is None or wide >= self.sheet_model.columnCount():
+            return
+        others = sum(self.columnWidth(c) for c in range(self.sheet_model.columnCount())
+                     if c != wide)
+        room = self.viewport().width() - others - 2
+        self.setColumnWidth(wide, max(self._narrowest, min(self._wanted, room)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._spread()
 
 
 class IncidentList(QWidget):

@@ -85,7 +85,7 @@ def compliance_row(row: ComplianceRow) -> tuple[Cell, ...]:
     goal = (NO_VALUE if row.goal_percent is None else f"{row.goal_percent:g} %")
     return (
         text(row.vendor_name, row.zone), text(row.severity, changed),
-        text(f"{row.metric_name}: {row.target}"),
+        text(f"{row.metric_name}: {row.target}", f"{row.metric_name}: {row.target}"),
         count(logged), count(row.met_numbers), count(row.breached_numbers),
         count(row.running_numbers), count(row.pending_numbers),
         percent(row.achievement, answered),

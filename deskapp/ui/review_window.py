@@ -31,6 +31,7 @@ from deskapp.core.compliance import Period
 from deskapp.core.errors import InputError
 from deskapp.core.goals import GoalTrend
 from deskapp.core.review import ComplianceReport, LateTime
+from deskapp.core.wording import plural
 from deskapp.ui.review_parts import (
     IncidentList,
     PickableHeatMap,
@@ -180,10 +181,10 @@ class ReviewWindow(QWidget):
         self.splitter = QSplitter()
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.incidents)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(0, 1)  # a wider window widens the figures
+        self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
-        self.incidents.setMinimumWidth(200)
+        self.incidents.setMinimumWidth(180)
 
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
@@ -211,7 +212,7 @@ class ReviewWindow(QWidget):
         self.incidents.opened.connect(self.open_incident)
         self.tabs.currentChanged.connect(lambda _index: self._update_buttons())
         fit_on_screen(self, QSize(1280, 760))
-        self.splitter.setSizes([self.width() * 3 // 4, self.width() // 4])
+        self.splitter.setSizes([self.width() - 210, 210])
         self.read()
 
     # ----- the period ---------------------------------------------------------------------
@@ -293,8 +294,8 @@ class ReviewWindow(QWidget):
         self.goals.sheet_model.set_sheet(goals_sheet(report.goals, f"Goals {report.period.label}"))
         self.late.sheet_model.set_sheet(late_sheet(reviewed.late,
                                                    f"Late time {report.period.label}"))
-        self.compliance.fit_columns(240)
-        self.goals.fit_columns(300)
+        self.compliance.fit_columns(180, wide=2)
+        self.goals.fit_columns(260, wide=1)
         self.late.fit_columns(300)
         self.heat_map.set_grid(heat_map_of(
             report.grid.counts, f"Breaches by weekday and hour of their due time, "
@@ -310,7 +311,8 @@ class ReviewWindow(QWidget):
         self._show_trend()
         logged, breached = report.logged, sum(row.breached for row in report.rows)
         self.status.setText(
-            f"{report.period.label}: {logged} incidents logged, {breached} targets breached; "
+            f"{report.period.label}: {plural(logged, 'incident')} logged, "
+            f"{plural(breached, 'target')} breached; "
             f"read at {report.now.astimezone(self.station.display.office_zone):%H:%M}. "
             "Still running targets are shown apart, never counted as met or missed.")
         self.notes.setText("\n\n".join(report.notes) or "No notes for this period.")
