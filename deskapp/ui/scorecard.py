@@ -11,6 +11,7 @@ Qt's offscreen platform when no display is there, for the command line).
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -242,7 +243,10 @@ def gui_application() -> QCoreApplication:
     existing = QCoreApplication.instance()
     if existing is not None:
         return existing
-    if not (os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY")
+    # Without a display (a server, a cron job) Linux has no window system to connect to;
+    # macOS and Windows always have one.
+    if sys.platform.startswith("linux") and not (
+            os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY")
             or os.environ.get("WAYLAND_DISPLAY")):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     return QGuiApplication(["deskapp"])
