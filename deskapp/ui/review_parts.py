@@ -15,7 +15,15 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtGui import (
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -30,6 +38,7 @@ from PySide6.QtWidgets import (
 from deskapp.core.keys import incident_key
 from deskapp.ui.charts import (
     DAYS,
+    HOURS,
     HeatMap,
     HeatMapChart,
     Trend,
@@ -213,16 +222,26 @@ class IncidentList(QWidget):
 
 
 class PickableHeatMap(HeatMapChart):
-    """The breaches by weekday and hour; a click (or Enter, on the cell with the most) lists
-    the breaches of a cell."""
+    """The breaches by weekday and hour; a click on a cell, or the arrow keys and Enter,
+    lists the breaches of that cell."""
 
     picked = Signal(int, int)  # weekday (Monday 0), hour
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(None, parent)
         self.cells: list[list[QRectF]] = []
+        self.cursor_cell = (0, 0)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setToolTip("Click a cell to list its breaches")
+        self.setToolTip("Click a cell, or move with the arrow keys and press Enter, to list "
+                        "its breaches")
+
+    def set_grid(self, grid: HeatMap | None) -> None:
+        if grid is not None:
+            # The cursor starts on the cell with the most breaches.
+            best = max(((count, day, hour) for day, row in enumerate(grid.counts)
+                        for hour, count in enumerate(row)), default=(0, 0, 0))
+            self.cursor_cell = (best[1], best[2])
+        super().set_grid(grid)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -230,6 +249,11 @@ class PickableHeatMap(HeatMapChart):
             if self.grid is not None:
                 draw_heat_map(painter, QRectF(self.rect()), self.grid, self.palette())
                 self.cells = heat_cells(painter, QRectF(self.rect()), self.grid)
+                if self.hasFocus():
+                    day, hour = self.cursor_cell
+                    painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 3))
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
+                    painter.drawRect(self.cells[day][hour].adjusted(1, 1, -1, -1))
             else:
                 painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
         finally:
@@ -245,15 +269,25 @@ class PickableHeatMap(HeatMapChart):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         found = self.cell_at(event.position())
         if found is not None:
+            self.cursor_cell = found
+            self.update()
             self.picked.emit(*found)
         super().mousePressEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.grid is not None:
-            best = max(((count, day, hour) for day, row in enumerate(self.grid.counts)
-                        for hour, count in enumerate(row)), default=(0, 0, 0))
-            if best[0]:
-                self.picked.emit(best[1], best[2])
+        day, hour = self.cursor_cell
+        moves = {Qt.Key.Key_Left: (0, -1), Qt.Key.Key_Right: (0, 1), Qt.Key.Key_Up: (-1, 0),
+                 Qt.Key.Key_Down: (1, 0)}
+        key = Qt.Key(event.key())
+        if key in moves:
+            step_day, step_hour = moves[key]
+            self.cursor_cell = (min(max(day + step_day, 0), len(DAYS) - 1),
+                                min(max(hour + step_hour, 0), HOURS - 1))
+            self.update()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) \
+                and self.grid is not None:
+            self.picked.emit(day, hour)
             return
         super().keyPressEvent(event)
 

@@ -21,10 +21,11 @@ from deskapp.storage.engine import sqlite_url
 from deskapp.ui.goals_strip import short_name
 from deskapp.ui.main_window import MainWindow
 from deskapp.ui.review_parts import NUMBERS_ROLE, SheetTable
-from deskapp.ui.review_tables import COMPLIANCE_HEADER, state_text
+from deskapp.ui.review_tables import COMPLIANCE_HEADER, Cell, Sheet, state_text, text
 from deskapp.ui.review_window import ReviewWindow
 from deskapp.ui.scorecard import evidence_html, gather
 from deskapp.ui.screen_fit import available
+from deskapp.ui.table_export import write_sheet
 from tests.conftest import NEW_YORK_OFFICE
 from tests.ui.conftest import Clock, log, settle
 
@@ -129,6 +130,17 @@ def test_the_review_shows_the_services_counts_and_each_figure_lists_its_incident
         qtbot.mouseClick(review.heat_map, Qt.MouseButton.LeftButton, pos=centre)
         assert review.incidents.numbers == numbers
     assert sum(len(n) for n in grid.numbers.values()) == grid.total == 5  # 2 + 3 late
+    # And from the keyboard: the arrows move over the cells, Enter lists one.
+    (day, hour), numbers = next(iter(grid.numbers.items()))
+    review.heat_map.setFocus()
+    review.heat_map.cursor_cell = (0, 0)
+    for _ in range(day):
+        qtbot.keyClick(review.heat_map, Qt.Key.Key_Down)
+    for _ in range(hour):
+        qtbot.keyClick(review.heat_map, Qt.Key.Key_Right)
+    review.incidents.show_numbers("", ())
+    qtbot.keyClick(review.heat_map, Qt.Key.Key_Return)
+    assert review.incidents.numbers == numbers
 
     # A click on a month of a goal's trend lists that month's tickets.
     review.tabs.setCurrentIndex(3)
@@ -208,6 +220,18 @@ def test_the_scorecard_pdf_names_every_breached_incident(qtbot, window: MainWind
     assert html.count("Why this time? Response") == 2
     assert html.count("Why this time? Resolution") == 3
     assert html.count("<h3>Timeline</h3>") == 3
+
+
+def test_a_sheet_is_written_to_csv_with_formula_cells_neutralised(tmp_path: Path) -> None:
+    sheet = Sheet("Late time", ("Vendor", "Where", "Seconds"),
+                  ((text("=HYPERLINK(\"http://x\")"), text("+tier I"), Cell("1h", 3600)),
+                   (text("@SUM(A1)"), text("-"), Cell("-1m", -60))))
+    write_sheet(tmp_path / "late.csv", sheet)
+    with (tmp_path / "late.csv").open(encoding="utf-8") as stream:
+        rows = list(csv.reader(stream))
+    assert rows == [["Vendor", "Where", "Seconds"],
+                    ["'=HYPERLINK(\"http://x\")", "'+tier I", "3600"],
+                    ["'@SUM(A1)", "'-", "-60"]]
 
 
 def test_the_review_works_on_a_read_only_desk(qtbot, tmp_path: Path, settings: QSettings,
