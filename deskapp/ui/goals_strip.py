@@ -1,5 +1,6 @@
-"""The goals at a glance: where each vendor goal stands this month, in the main window, read
-in the background when the window opens, after writes and every few minutes."""
+"""The goals at a glance: where each vendor goal stands this month, in the main window.
+
+Read in the background when a desk opens, after writes and every few minutes."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""File > Export the queue to CSV: every incident of the view, with the columns shown in the
-order shown, read in the background and formatted as the queue shows them."""
+"""File > Export the queue to CSV: every incident of the view, with the columns shown.
+
+The columns come in the order shown; the lines are read and formatted in the background, as
+the queue formats them."""
 
 from __future__ import annotations
 

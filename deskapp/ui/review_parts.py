@@ -1,5 +1,7 @@
-"""The Review window's parts: its tables, the incidents behind a figure, and charts whose
-cells and months can be picked."""
+"""The Review window's parts: its tables, the incident list and the pickable charts.
+
+A figure in a table, a heat map cell or a month of a goal's trend is picked with the mouse
+or the keyboard, and its incidents are listed."""
 
 from __future__ import annotations
 

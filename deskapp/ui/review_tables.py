@@ -1,5 +1,7 @@
-"""The review's tables as plain sheets: each cell's text and the incidents behind it, shown
-in the Review window, written to CSV and printed in a vendor's scorecard alike."""
+"""The review's tables as sheets: each cell's text and the incidents behind it.
+
+The Review window shows them, CSV export writes them and the vendor scorecard prints them:
+one sheet, the same figures everywhere."""
 
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
-"""The team lead's review: a month's (or any days') compliance per vendor, severity and
-target, the goals, where late time went, the goals' monthly trend and the breaches by
-weekday and hour. Every figure lists the incidents behind it, and each opens in the main
-window. Everything is read in the background; a read-only desk is reviewed the same way."""
+"""The team lead's review window: compliance, goals, late time, trend and breach heat map.
+
+A month's (or any days') compliance per vendor, severity and target, the goals, where late
+time went, the goals' monthly trend and the breaches by weekday and hour. Every figure lists
+the incidents behind it, and each opens in the main window. Everything is read in the
+background; a read-only desk is reviewed the same way."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""A vendor scorecard as a PDF: the period's figures against each goal, the goals' monthly
-trend and the breaches by weekday and hour (drawn by the window's own chart functions), and
-every breached incident with its timeline and the explanation of each missed due time, as
-evidence for a service-credit claim.
+"""A vendor scorecard as a PDF, usable as evidence in a service-credit claim.
+
+The period's figures against each goal, the goals' monthly trend and the breaches by weekday
+and hour (drawn by the window's own chart functions), and every breached incident with its
+timeline and the explanation of each missed due time.
 
 Gathering reads the database (``gather``, off the UI thread); ``write_pdf`` draws with
 QPdfWriter and QTextDocument and needs a QGuiApplication (``gui_application`` makes one, on

@@ -1,5 +1,6 @@
-"""Tables written to CSV as shown: a review's sheets, and the queue's visible columns for
-every incident of its view; each cell neutralised for a spreadsheet."""
+"""Tables written to CSV as shown, each cell neutralised for a spreadsheet.
+
+A review's sheets, and the queue's visible columns for every incident of its view."""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
-"""The Review window through its widgets: the counts the service returns for incidents logged
-at chosen times, each figure listing its incidents, one of them opening in the main window,
-CSV of its tables, the scorecard PDF; and the goals at a glance in the main window."""
+"""The Review window and the goals at a glance, through their widgets.
+
+The counts the service returns for incidents logged at chosen times, each figure listing its
+incidents, one of them opening in the main window, CSV of the tables, the scorecard PDF, a
+read-only desk; the goals' standing in the main window changing after a miss."""
 
 from __future__ import annotations
 
