@@ -1,5 +1,6 @@
-"""Benchmark the vendor scorecard PDF: a month with 500 breached incidents (by default), over a
-year of demo history before it.
+"""Benchmark the vendor scorecard PDF of a month with 500 breached incidents.
+
+The month comes after a year of demo history (5,000 incidents by default).
 
 The figure is what ``deskapp report --format pdf`` does after opening the desk: the month's
 compliance and late time, the goals' trend, every breached incident's timeline and

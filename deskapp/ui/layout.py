@@ -75,12 +75,13 @@ class ViewsPanel(QWidget):
         self.views.setMinimumWidth(self.views.sizeHintForColumn(0) + 12)  # names in full
         legend = QLabel(LEGEND)
         legend.setWordWrap(True)
-        self.parts = QVBoxLayout(self)
-        self.parts.setContentsMargins(4, 4, 0, 4)
-        self.parts.addWidget(QLabel("<b>Views</b>"))
-        self.parts.addWidget(self.views, 1)
-        self.parts.addWidget(legend)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 0, 4)
+        layout.addWidget(QLabel("<b>Views</b>"))
+        layout.addWidget(self.views, 1)
+        layout.addWidget(legend)
         self.setMaximumWidth(176)
+        self.parts = layout
 
     def add_part(self, widget: QWidget) -> None:
         """Another part under the views and their legend (the goals at a glance)."""

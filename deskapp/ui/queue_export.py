@@ -1,11 +1,12 @@
-"""File > Export the queue to CSV: every incident of the view, with the columns shown in the
-order shown, read in the background and formatted as the queue shows them."""
+"""File > Export the queue to CSV: every incident of the view, with the columns shown.
+
+The columns come in the order shown; the lines are read and formatted in the background, as
+the queue formats them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from deskapp.app.views import QueueRow
 from deskapp.core.errors import InputError
 from deskapp.core.spreadsheet import write_rows
 from deskapp.ui.layout import QueueTable
@@ -36,12 +37,12 @@ def export_queue(station: Workstation, table: QueueTable, model: QueueModel, tel
     columns = visible_columns(table)
     header = header_names(table, columns)
     ids = list(model.ids)
+    display, now = model.display, model.now
 
-    def read() -> dict[int, QueueRow]:
-        return desk.queue_rows(ids)
+    def read() -> list[list[object]]:
+        return queue_lines(display, now, ids, columns, desk.queue_rows(ids))
 
-    def done(rows: dict[int, QueueRow]) -> None:
-        lines = queue_lines(model, columns, rows)
+    def done(lines: list[list[object]]) -> None:
         try:
             write_whole(target, lambda out: write_rows(out, header, lines))
         except InputError as error:

@@ -1,5 +1,7 @@
-"""The Review window's parts: its tables, the incidents behind a figure, and charts whose
-cells and months can be picked."""
+"""The Review window's parts: its tables, the incident list and the pickable charts.
+
+A figure in a table, a heat map cell or a month of a goal's trend is picked with the mouse
+or the keyboard, and its incidents are listed."""
 
 from __future__ import annotations
 
@@ -15,7 +17,15 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import (
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -30,6 +40,7 @@ from PySide6.QtWidgets import (
 from deskapp.core.keys import incident_key
 from deskapp.ui.charts import (
     DAYS,
+    HOURS,
     HeatMap,
     HeatMapChart,
     Trend,
@@ -42,6 +53,9 @@ from deskapp.ui.charts import (
 from deskapp.ui.review_tables import Sheet
 
 NUMBERS_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+# Short column names where the screen is narrow; the full name is the header's tooltip.
+SHORT = {"Severity": "Sev.", "Still running": "Running", "Not started": "Pending",
+         "Difference": "Diff.", "90th percentile": "P90", "Goal %": "Goal"}
 AnyIndex = QModelIndex | QPersistentModelIndex
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
@@ -66,8 +80,14 @@ class SheetModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.sheet.header[section]
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        name = self.sheet.header[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return SHORT.get(name, name)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            what = self.sheet.what[section] if section < len(self.sheet.what) else ""
+            return name + (f": the incidents {what}" if what else "")
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -123,10 +143,33 @@ class SheetTable(QTableView):
         self.picked.emit(heading, tuple(numbers))
         return True
 
-    def fit_columns(self, widest: int = 260) -> None:
+    def fit_columns(self, widest: int = 260, wide: int | None = None) -> None:
+        """Columns as wide as their contents, at most ``widest``; the ``wide`` column (a
+        target's or a goal's wording) takes the room left, up to its contents' width."""
         self.resizeColumnsToContents()
+        self._wide = wide
+        self._wanted = self.columnWidth(wide) if wide is not None else 0
         for column in range(self.sheet_model.columnCount()):
             self.setColumnWidth(column, min(self.columnWidth(column), widest))
+        self._narrowest = self.columnWidth(wide) if wide is not None else 0
+        self._spread()
+
+    _wide: int | None = None
+    _wanted = 0
+    _narrowest = 0
+
+    def _spread(self) -> None:
+        wide = self._wide
+        if wide is None or wide >= self.sheet_model.columnCount():
+            return
+        others = sum(self.columnWidth(c) for c in range(self.sheet_model.columnCount())
+                     if c != wide)
+        room = self.viewport().width() - others - 2
+        self.setColumnWidth(wide, max(self._narrowest, min(self._wanted, room)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._spread()
 
 
 class IncidentList(QWidget):
@@ -181,30 +224,45 @@ class IncidentList(QWidget):
 
 
 class PickableHeatMap(HeatMapChart):
-    """The breaches by weekday and hour; a click (or Enter, on the cell with the most) lists
-    the breaches of a cell."""
+    """The breaches by weekday and hour; a click on a cell, or the arrow keys and Enter,
+    lists the breaches of that cell."""
 
     picked = Signal(int, int)  # weekday (Monday 0), hour
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(None, parent)
-        self._cells: list[list[QRectF]] = []
+        self.cells: list[list[QRectF]] = []
+        self.cursor_cell = (0, 0)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setToolTip("Click a cell to list its breaches")
+        self.setToolTip("Click a cell, or move with the arrow keys and press Enter, to list "
+                        "its breaches")
+
+    def set_grid(self, grid: HeatMap | None) -> None:
+        if grid is not None:
+            # The cursor starts on the cell with the most breaches.
+            best = max(((count, day, hour) for day, row in enumerate(grid.counts)
+                        for hour, count in enumerate(row)), default=(0, 0, 0))
+            self.cursor_cell = (best[1], best[2])
+        super().set_grid(grid)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         try:
             if self.grid is not None:
                 draw_heat_map(painter, QRectF(self.rect()), self.grid, self.palette())
-                self._cells = heat_cells(painter, QRectF(self.rect()), self.grid)
+                self.cells = heat_cells(painter, QRectF(self.rect()), self.grid)
+                if self.hasFocus():
+                    day, hour = self.cursor_cell
+                    painter.setPen(QPen(self.palette().color(QPalette.ColorRole.Highlight), 3))
+                    painter.setBrush(Qt.BrushStyle.NoBrush)
+                    painter.drawRect(self.cells[day][hour].adjusted(1, 1, -1, -1))
             else:
                 painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
         finally:
             painter.end()
 
     def cell_at(self, point: QPointF) -> tuple[int, int] | None:
-        for day, row in enumerate(self._cells):
+        for day, row in enumerate(self.cells):
             for hour, cell in enumerate(row):
                 if cell.contains(point):
                     return day, hour
@@ -213,15 +271,25 @@ class PickableHeatMap(HeatMapChart):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         found = self.cell_at(event.position())
         if found is not None:
+            self.cursor_cell = found
+            self.update()
             self.picked.emit(*found)
         super().mousePressEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.grid is not None:
-            best = max(((count, day, hour) for day, row in enumerate(self.grid.counts)
-                        for hour, count in enumerate(row)), default=(0, 0, 0))
-            if best[0]:
-                self.picked.emit(best[1], best[2])
+        day, hour = self.cursor_cell
+        moves = {Qt.Key.Key_Left: (0, -1), Qt.Key.Key_Right: (0, 1), Qt.Key.Key_Up: (-1, 0),
+                 Qt.Key.Key_Down: (1, 0)}
+        key = Qt.Key(event.key())
+        if key in moves:
+            step_day, step_hour = moves[key]
+            self.cursor_cell = (min(max(day + step_day, 0), len(DAYS) - 1),
+                                min(max(hour + step_hour, 0), HOURS - 1))
+            self.update()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space) \
+                and self.grid is not None:
+            self.picked.emit(day, hour)
             return
         super().keyPressEvent(event)
 
@@ -237,7 +305,7 @@ class PickableTrend(TrendChart):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(None, parent)
-        self._points: list[QPointF | None] = []
+        self.points: list[QPointF | None] = []
         self.setToolTip("Click a month to list its tickets")
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -245,7 +313,7 @@ class PickableTrend(TrendChart):
         try:
             if self.data is not None:
                 draw_trend(painter, QRectF(self.rect()), self.data, self.palette())
-                self._points = trend_points(painter, QRectF(self.rect()), self.data)
+                self.points = trend_points(painter, QRectF(self.rect()), self.data)
             else:
                 painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
         finally:
@@ -255,7 +323,7 @@ class PickableTrend(TrendChart):
         if self.data is None or not self.data.months:
             return None
         slot = self.width() / len(self.data.months)
-        known = [(index, p) for index, p in enumerate(self._points) if p is not None]
+        known = [(index, p) for index, p in enumerate(self.points) if p is not None]
         near = [(abs(p.x() - point.x()), index) for index, p in known
                 if abs(p.x() - point.x()) <= max(slot / 2, 12)]
         return min(near)[1] if near else None

@@ -1,5 +1,7 @@
-"""The review's tables as plain sheets: each cell's text and the incidents behind it, shown
-in the Review window, written to CSV and printed in a vendor's scorecard alike."""
+"""The review's tables as sheets: each cell's text and the incidents behind it.
+
+The Review window shows them, CSV export writes them and the vendor scorecard prints them:
+one sheet, the same figures everywhere."""
 
 from __future__ import annotations
 
@@ -85,7 +87,7 @@ def compliance_row(row: ComplianceRow) -> tuple[Cell, ...]:
     goal = (NO_VALUE if row.goal_percent is None else f"{row.goal_percent:g} %")
     return (
         text(row.vendor_name, row.zone), text(row.severity, changed),
-        text(f"{row.metric_name}: {row.target}"),
+        text(f"{row.metric_name}: {row.target}", f"{row.metric_name}: {row.target}"),
         count(logged), count(row.met_numbers), count(row.breached_numbers),
         count(row.running_numbers), count(row.pending_numbers),
         percent(row.achievement, answered),

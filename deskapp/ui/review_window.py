@@ -1,7 +1,9 @@
-"""The team lead's review: a month's (or any days') compliance per vendor, severity and
-target, the goals, where late time went, the goals' monthly trend and the breaches by
-weekday and hour. Every figure lists the incidents behind it, and each opens in the main
-window. Everything is read in the background; a read-only desk is reviewed the same way."""
+"""The team lead's review window: compliance, goals, late time, trend and breach heat map.
+
+A month's (or any days') compliance per vendor, severity and target, the goals, where late
+time went, the goals' monthly trend and the breaches by weekday and hour. Every figure lists
+the incidents behind it, and each opens in the main window. Everything is read in the
+background; a read-only desk is reviewed the same way."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from deskapp.core.compliance import Period
 from deskapp.core.errors import InputError
 from deskapp.core.goals import GoalTrend
 from deskapp.core.review import ComplianceReport, LateTime
+from deskapp.core.wording import plural
 from deskapp.ui.review_parts import (
     IncidentList,
     PickableHeatMap,
@@ -180,10 +183,10 @@ class ReviewWindow(QWidget):
         self.splitter = QSplitter()
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(self.incidents)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(0, 1)  # a wider window widens the figures
+        self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
-        self.incidents.setMinimumWidth(200)
+        self.incidents.setMinimumWidth(180)
 
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
@@ -211,7 +214,7 @@ class ReviewWindow(QWidget):
         self.incidents.opened.connect(self.open_incident)
         self.tabs.currentChanged.connect(lambda _index: self._update_buttons())
         fit_on_screen(self, QSize(1280, 760))
-        self.splitter.setSizes([self.width() * 3 // 4, self.width() // 4])
+        self.splitter.setSizes([self.width() - 210, 210])
         self.read()
 
     # ----- the period ---------------------------------------------------------------------
@@ -293,8 +296,8 @@ class ReviewWindow(QWidget):
         self.goals.sheet_model.set_sheet(goals_sheet(report.goals, f"Goals {report.period.label}"))
         self.late.sheet_model.set_sheet(late_sheet(reviewed.late,
                                                    f"Late time {report.period.label}"))
-        self.compliance.fit_columns(240)
-        self.goals.fit_columns(300)
+        self.compliance.fit_columns(180, wide=2)
+        self.goals.fit_columns(260, wide=1)
         self.late.fit_columns(300)
         self.heat_map.set_grid(heat_map_of(
             report.grid.counts, f"Breaches by weekday and hour of their due time, "
@@ -310,7 +313,8 @@ class ReviewWindow(QWidget):
         self._show_trend()
         logged, breached = report.logged, sum(row.breached for row in report.rows)
         self.status.setText(
-            f"{report.period.label}: {logged} incidents logged, {breached} targets breached; "
+            f"{report.period.label}: {plural(logged, 'incident')} logged, "
+            f"{plural(breached, 'target')} breached; "
             f"read at {report.now.astimezone(self.station.display.office_zone):%H:%M}. "
             "Still running targets are shown apart, never counted as met or missed.")
         self.notes.setText("\n\n".join(report.notes) or "No notes for this period.")
@@ -322,12 +326,12 @@ class ReviewWindow(QWidget):
         self.scorecard_button.setEnabled(self.shown is not None)
 
     def _show_trend(self) -> None:
-        trend = self._chosen_trend()
+        trend = self.chosen_trend()
         self.trend.set_data(None if trend is None else trend_of(
             trend.description, trend.percent,
             [(month.period.label, month.achievement) for month in trend.months]))
 
-    def _chosen_trend(self) -> GoalTrend | None:
+    def chosen_trend(self) -> GoalTrend | None:
         index = self.trend_goal.currentData()
         if self.shown is None or not isinstance(index, int) \
                 or not 0 <= index < len(self.shown.trends):
@@ -355,7 +359,7 @@ class ReviewWindow(QWidget):
                                 self.shown.report.grid.numbers.get((day, hour), ()))
 
     def _trend_picked(self, index: int) -> None:
-        trend = self._chosen_trend()
+        trend = self.chosen_trend()
         if trend is not None and 0 <= index < len(trend.months):
             month = trend.months[index]
             self.list_incidents(

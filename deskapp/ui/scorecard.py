@@ -1,7 +1,8 @@
-"""A vendor scorecard as a PDF: the period's figures against each goal, the goals' monthly
-trend and the breaches by weekday and hour (drawn by the window's own chart functions), and
-every breached incident with its timeline and the explanation of each missed due time, as
-evidence for a service-credit claim.
+"""A vendor scorecard as a PDF, usable as evidence in a service-credit claim.
+
+The period's figures against each goal, the goals' monthly trend and the breaches by weekday
+and hour (drawn by the window's own chart functions), and every breached incident with its
+timeline and the explanation of each missed due time.
 
 Gathering reads the database (``gather``, off the UI thread); ``write_pdf`` draws with
 QPdfWriter and QTextDocument and needs a QGuiApplication (``gui_application`` makes one, on
@@ -11,6 +12,7 @@ Qt's offscreen platform when no display is there, for the command line).
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -242,7 +244,10 @@ def gui_application() -> QCoreApplication:
     existing = QCoreApplication.instance()
     if existing is not None:
         return existing
-    if not (os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY")
+    # Without a display (a server, a cron job) Linux has no window system to connect to;
+    # macOS and Windows always have one.
+    if sys.platform.startswith("linux") and not (
+            os.environ.get("QT_QPA_PLATFORM") or os.environ.get("DISPLAY")
             or os.environ.get("WAYLAND_DISPLAY")):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     return QGuiApplication(["deskapp"])

@@ -1,11 +1,13 @@
-"""Tables written to CSV as shown: a review's sheets, and the queue's visible columns for
-every incident of its view; each cell neutralised for a spreadsheet."""
+"""Tables written to CSV as shown, each cell neutralised for a spreadsheet.
+
+A review's sheets, and the queue's visible columns for every incident of its view."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
@@ -15,7 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QTableView, QWidget
 from deskapp.app.views import QueueRow
 from deskapp.core.errors import InputError
 from deskapp.core.spreadsheet import write_rows
-from deskapp.ui.queue_model import QueueModel
+from deskapp.ui.queue_model import Display, QueueModel
 from deskapp.ui.review_tables import Sheet
 
 CSV_FILTER = "CSV files (*.csv);;All files (*)"
@@ -58,22 +60,22 @@ def visible_columns(view: QTableView) -> list[int]:
     return [column for column in columns if not header.isSectionHidden(column)]
 
 
-def queue_lines(model: QueueModel, columns: Sequence[int], rows: dict[int, QueueRow]
-                ) -> list[list[object]]:
-    """The text of ``columns`` for every incident of ``model``'s view, in queue order,
-    formatted by a model of their own as the queue formats them (countdowns at its now)."""
-    ids = [incident_id for incident_id in model.ids if incident_id in rows]
+def queue_lines(display: Display, now: datetime, ids: Sequence[int], columns: Sequence[int],
+                rows: dict[int, QueueRow]) -> list[list[object]]:
+    """The text of ``columns`` for the incidents ``ids`` in that order, formatted by models
+    of their own as the queue formats them (countdowns at ``now``); safe off the UI thread,
+    as nothing on screen is touched."""
+    ids = [incident_id for incident_id in ids if incident_id in rows]
     lines: list[list[object]] = []
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start:start + CHUNK]
-        scratch = QueueModel(model.display, model.now)
+        scratch = QueueModel(display, now)
         scratch.set_ids(chunk, reset=True)
         scratch.add_rows(rows[incident_id] for incident_id in chunk)
         for position in range(len(chunk)):
             lines.append([scratch.data(scratch.index(position, column),
                                        Qt.ItemDataRole.DisplayRole) or ""
                           for column in columns])
-        scratch.deleteLater()
     return lines
 
 

@@ -1,6 +1,8 @@
-"""The Review window through its widgets: the counts the service returns for incidents logged
-at chosen times, each figure listing its incidents, one of them opening in the main window,
-CSV of its tables, the scorecard PDF; and the goals at a glance in the main window."""
+"""The Review window and the goals at a glance, through their widgets.
+
+The counts the service returns for incidents logged at chosen times, each figure listing its
+incidents, one of them opening in the main window, CSV of the tables, the scorecard PDF, a
+read-only desk; the goals' standing in the main window changing after a miss."""
 
 from __future__ import annotations
 
@@ -18,11 +20,14 @@ from deskapp.core.goals import GoalState
 from deskapp.core.keys import incident_key
 from deskapp.core.workflow import Respond
 from deskapp.storage.engine import sqlite_url
+from deskapp.ui.goals_strip import short_name
 from deskapp.ui.main_window import MainWindow
 from deskapp.ui.review_parts import NUMBERS_ROLE, SheetTable
-from deskapp.ui.review_tables import COMPLIANCE_HEADER, state_text
+from deskapp.ui.review_tables import COMPLIANCE_HEADER, Cell, Sheet, state_text, text
 from deskapp.ui.review_window import ReviewWindow
 from deskapp.ui.scorecard import evidence_html, gather
+from deskapp.ui.screen_fit import available
+from deskapp.ui.table_export import write_sheet
 from tests.conftest import NEW_YORK_OFFICE
 from tests.ui.conftest import Clock, log, settle
 
@@ -117,11 +122,40 @@ def test_the_review_shows_the_services_counts_and_each_figure_lists_its_incident
                     and window.detail.incident.key == keys["breached"][1])
     assert window.detail.incident.events
 
-    # The heat map's cell and the goals' drill down the same way.
+    # A click on a cell of the heat map lists the breaches due then.
+    assert review.shown is not None
     grid = review.shown.report.grid
+    review.tabs.setCurrentWidget(review.heat_map)
+    qtbot.waitUntil(lambda: bool(review.heat_map.cells))
+    for (day, hour), numbers in grid.numbers.items():
+        centre = review.heat_map.cells[day][hour].center().toPoint()
+        qtbot.mouseClick(review.heat_map, Qt.MouseButton.LeftButton, pos=centre)
+        assert review.incidents.numbers == numbers
+    assert sum(len(n) for n in grid.numbers.values()) == grid.total == 5  # 2 + 3 late
+    # And from the keyboard: the arrows move over the cells, Enter lists one.
     (day, hour), numbers = next(iter(grid.numbers.items()))
-    review._heat_picked(day, hour)
+    review.heat_map.setFocus()
+    review.heat_map.cursor_cell = (0, 0)
+    for _ in range(day):
+        qtbot.keyClick(review.heat_map, Qt.Key.Key_Down)
+    for _ in range(hour):
+        qtbot.keyClick(review.heat_map, Qt.Key.Key_Right)
+    review.incidents.show_numbers("", ())
+    qtbot.keyClick(review.heat_map, Qt.Key.Key_Return)
     assert review.incidents.numbers == numbers
+
+    # A click on a month of a goal's trend lists that month's tickets.
+    review.tabs.setCurrentIndex(3)
+    review.trend_goal.setCurrentIndex(
+        review.trend_goal.findText("Magaya", Qt.MatchFlag.MatchStartsWith))
+    qtbot.waitUntil(lambda: bool(review.trend.points))
+    trend = review.chosen_trend()
+    assert trend is not None and trend.vendor == "magaya"
+    month = [m.period for m in trend.months].index(NOVEMBER)
+    point = review.trend.points[month]
+    assert point is not None
+    qtbot.mouseClick(review.trend, Qt.MouseButton.LeftButton, pos=point.toPoint())
+    assert sorted(review.incidents.keys()) == sorted(keys["met"] + keys["breached"])
 
 
 def test_the_period_moves_by_month_and_by_days(qtbot, window: MainWindow, desk: Desk) -> None:
@@ -190,6 +224,18 @@ def test_the_scorecard_pdf_names_every_breached_incident(qtbot, window: MainWind
     assert html.count("<h3>Timeline</h3>") == 3
 
 
+def test_a_sheet_is_written_to_csv_with_formula_cells_neutralised(tmp_path: Path) -> None:
+    sheet = Sheet("Late time", ("Vendor", "Where", "Seconds"),
+                  ((text("=HYPERLINK(\"http://x\")"), text("+tier I"), Cell("1h", 3600)),
+                   (text("@SUM(A1)"), text("-"), Cell("-1m", -60))))
+    write_sheet(tmp_path / "late.csv", sheet)
+    with (tmp_path / "late.csv").open(encoding="utf-8") as stream:
+        rows = list(csv.reader(stream))
+    assert rows == [["Vendor", "Where", "Seconds"],
+                    ["'=HYPERLINK(\"http://x\")", "'+tier I", "3600"],
+                    ["'@SUM(A1)", "'-", "-60"]]
+
+
 def test_the_review_works_on_a_read_only_desk(qtbot, tmp_path: Path, settings: QSettings,
                                                clock: Clock) -> None:
     path = tmp_path / "copy.sqlite3"
@@ -224,13 +270,16 @@ def test_the_goals_strip_shows_each_goal_and_changes_after_a_miss(
     qtbot.waitUntil(lambda: bool(strip.goals), timeout=10_000)
     goals = desk.goals_now(now=clock())
     assert [label.accessibleName() for label in strip.labels] == [
-        f"{goal.vendor_name} {goal.key.replace('-', ' ')}: {state_text(goal.state)[2:]}"
+        f"{goal.vendor_name} {short_name(goal)}: {state_text(goal.state)[2:]}"
         for goal in goals]
+    assert "Magaya: tier I resolution" in "".join(label.text() for label in strip.labels)
     tier_one = ("magaya", "tier-i-resolution")
     assert strip.states()[tier_one] is GoalState.NO_TICKETS
     assert all(label.toolTip() for label in strip.labels)
 
-    # A write is seen by the next poll; the strip reads the goals again after it.
+    # A write is seen by the next poll; the strip reads the goals again after it (at once
+    # here: on a busy desk, once in a while).
+    strip.writes_gap_ms = 0
     log(desk, "magaya", "1")
     window.poll()
     qtbot.waitUntil(lambda: strip.states()[tier_one] is not GoalState.NO_TICKETS,
@@ -256,5 +305,21 @@ def test_the_review_window_fits_the_screen(qtbot, window: MainWindow, desk: Desk
     assert hint.width() <= 1024 - 16 and hint.height() <= 640 - 48
     window_hint = window.minimumSizeHint()
     assert window_hint.width() <= 1024 - 16 and window_hint.height() <= 640 - 48
+    screen = available(review)
+    assert review.width() <= screen.width() and review.height() <= screen.height()
     review.resize(*size)
     assert review.compliance.isVisible()
+
+
+def test_the_goals_strip_reads_again_for_new_writes_only_once_in_a_while(
+        qtbot, window: MainWindow) -> None:
+    strip = window.goals_strip
+    qtbot.waitUntil(lambda: bool(strip.goals), timeout=10_000)
+    strip.writes_seen({})
+    assert not strip.after_write.isActive()
+    strip.writes_seen({7: 2})  # a write just after the goals were read: later, not now
+    assert strip.after_write.isActive() and strip.after_write.remainingTime() > 10_000
+    strip.after_write.stop()
+    strip.writes_seen({7: 2})  # nothing new
+    strip.writes_seen({})  # a write leaving the poll's window is not a write
+    assert not strip.after_write.isActive()
