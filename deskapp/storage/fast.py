@@ -3,9 +3,13 @@ the store's raw fast paths."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Connection, Select
+from sqlalchemy import Connection, Select, Table
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 
@@ -36,3 +40,46 @@ def raw_rows(session: Session, statement: ClauseElement) -> list[Any]:
     cursor = connection.cursor(**options)
     cursor.execute(sql)
     return list(cursor.fetchall())  # in one go: psycopg fetches row by row when iterated
+
+
+def sqlite_insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]
+                  ) -> None:
+    """Insert ``rows`` into an SQLite ``table`` through one statement, each value made as
+    its column type would make it: an import of 100,000 incidents, their million events and
+    300,000 cached clocks spends 45 s in SQLAlchemy's processing of each value, 15 s so.
+    Every column a row leaves out takes its server default (Python-side defaults are not
+    applied: a row must carry each value that has none on the server)."""
+    if not rows:
+        return
+    names = [column.name for column in table.columns if column.name in rows[0]]
+    instants: dict[datetime, str] = {}  # many rows share an instant
+
+    def instant(moment: datetime) -> str:
+        text = instants.get(moment)
+        if text is None:
+            text = instants[moment] = _sqlite_instant(moment)
+        return text
+
+    made = [instant if kind == "UTCDateTime" else _SQLITE_VALUE.get(kind)
+            for kind in (type(table.c[name].type).__name__ for name in names)]
+    converted = [(index, make) for index, make in enumerate(made) if make is not None]
+    values_of = itemgetter(*names)
+    prepared = []
+    for row in rows:
+        values = list(values_of(row)) if len(names) > 1 else [values_of(row)]
+        for index, make in converted:
+            if values[index] is not None:
+                values[index] = make(values[index])
+        prepared.append(tuple(values))
+    statement = (f"INSERT INTO {table.name} ({', '.join(names)}) "
+                 f"VALUES ({', '.join('?' for _ in names)})")
+    connection.exec_driver_sql(statement, prepared)
+
+
+def _sqlite_instant(moment: datetime) -> str:
+    """How ``models.UTCDateTime`` keeps an instant in SQLite: its UTC wall time as text."""
+    return moment.astimezone(UTC).isoformat(" ", "microseconds")[:26]
+
+
+_SQLITE_VALUE: dict[str, Any] = {"UTCDateTime": _sqlite_instant, "JSON": json.dumps,
+                                 "Boolean": int}
