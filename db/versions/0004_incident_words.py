@@ -33,17 +33,20 @@ _CHANGED = ("{o}.title IS {d} {n}.title OR {o}.description IS {d} {n}.descriptio
             "{o}.vendor_ref IS {d} {n}.vendor_ref OR {o}.product_id IS {d} {n}.product_id")
 
 SQLITE_UP = [
-    # The default tokenizer (unicode61) splits at every character that is not a letter or
-    # a digit, and folds case and accents.
-    "CREATE VIRTUAL TABLE incident_words USING fts5(fields, timeline)",
+    # One row for an incident's fields (its rowid is the incident's id) and one for the
+    # text of each timeline entry (its rowid is minus the entry's id): a new entry is one
+    # small insert, never a new index of the whole timeline. The default tokenizer
+    # (unicode61) splits at every character that is not a letter or a digit, and folds case
+    # and accents.
+    "CREATE VIRTUAL TABLE incident_words USING fts5(incident_id UNINDEXED, words)",
     f"""CREATE TRIGGER incident_words_logged AFTER INSERT ON incidents BEGIN
-        INSERT INTO incident_words(rowid, fields, timeline)
-        VALUES (new.id, {_SQLITE_FIELDS.format(r="new")}, '');
+        INSERT INTO incident_words(rowid, incident_id, words)
+        VALUES (new.id, new.id, {_SQLITE_FIELDS.format(r="new")});
     END""",
     f"""CREATE TRIGGER incident_words_edited
         AFTER UPDATE OF title, description, reporter, contact, vendor_ref, product_id
         ON incidents WHEN {_CHANGED.format(o="old", n="new", d="NOT")} BEGIN
-        UPDATE incident_words SET fields = {_SQLITE_FIELDS.format(r="new")}
+        UPDATE incident_words SET words = {_SQLITE_FIELDS.format(r="new")}
         WHERE rowid = new.id;
     END""",
     """CREATE TRIGGER incident_words_deleted AFTER DELETE ON incidents BEGIN
@@ -51,19 +54,20 @@ SQLITE_UP = [
     END""",
     """CREATE TRIGGER incident_words_written AFTER INSERT ON incident_events
         WHEN json_extract(new.data, '$.text') IS NOT NULL BEGIN
-        UPDATE incident_words
-        SET timeline = timeline || char(10) || json_extract(new.data, '$.text')
-        WHERE rowid = new.incident_id;
+        INSERT INTO incident_words(rowid, incident_id, words)
+        VALUES (-new.id, new.incident_id, json_extract(new.data, '$.text'));
     END""",
-    f"""INSERT INTO incident_words(rowid, fields, timeline)
-        SELECT incidents.id, {_SQLITE_FIELDS.format(r="incidents")},
-               coalesce((SELECT group_concat(json_extract(data, '$.text'), char(10))
-                         FROM incident_events
-                         WHERE incident_id = incidents.id
-                           AND json_extract(data, '$.text') IS NOT NULL), '')
-        FROM incidents""",
+    """CREATE TRIGGER incident_words_unwritten AFTER DELETE ON incident_events BEGIN
+        DELETE FROM incident_words WHERE rowid = -old.id;
+    END""",
+    f"""INSERT INTO incident_words(rowid, incident_id, words)
+        SELECT id, id, {_SQLITE_FIELDS.format(r="incidents")} FROM incidents""",
+    """INSERT INTO incident_words(rowid, incident_id, words)
+        SELECT -id, incident_id, json_extract(data, '$.text') FROM incident_events
+        WHERE json_extract(data, '$.text') IS NOT NULL""",
 ]
 SQLITE_DOWN = [
+    "DROP TRIGGER incident_words_unwritten",
     "DROP TRIGGER incident_words_written",
     "DROP TRIGGER incident_words_deleted",
     "DROP TRIGGER incident_words_edited",

@@ -10,7 +10,6 @@ from __future__ import annotations
 from sqlalchemy import (
     ColumnElement,
     Integer,
-    Select,
     and_,
     column,
     exists,
@@ -28,7 +27,7 @@ from deskapp.storage.models import Incident, IncidentEvent, Product
 # comparisons leave them out. SQLite's FTS5 keeps its data in shadow tables named after it.
 INDEX_TABLE = "incident_words"
 
-_SQLITE_INDEX = table(INDEX_TABLE, column("rowid", Integer))
+_SQLITE_INDEX = table(INDEX_TABLE, column("incident_id", Integer))
 _POSTGRESQL_INDEX = table(INDEX_TABLE, column("incident_id", Integer), column("words"))
 
 
@@ -37,11 +36,10 @@ def is_index_table(name: str | None) -> bool:
     return name is not None and (name == INDEX_TABLE or name.startswith(INDEX_TABLE + "_"))
 
 
-def fts5_query(words: list[str]) -> str:
-    """An FTS5 query for incidents holding every word: each word's indexed words as a
-    phrase, the last one a prefix (``"ace 77"*``). Tokens hold no quote (see
-    ``search_tokens``), so they need no escaping."""
-    return " AND ".join('"' + " ".join(search_tokens(word)) + '"*' for word in words)
+def fts5_query(word: str) -> str:
+    """An FTS5 query for one typed word: its indexed words as a phrase, the last one a
+    prefix (``"ace 77"*``). Tokens hold no quote (see ``search_tokens``): no escaping."""
+    return '"' + " ".join(search_tokens(word)) + '"*'
 
 
 def tsquery(words: list[str]) -> str:
@@ -58,22 +56,18 @@ def matches_every_word(words: list[str], number: int | None, dialect: str
                        ) -> ColumnElement[bool]:
     """Each word somewhere in the incident (a text field, its product's name, or the text
     of an entry of its timeline), in any order; or, for one word, the incident it names."""
+    every: list[ColumnElement[bool]] = []
     indexed = [word for word in words if search_tokens(word)]
-    every: list[ColumnElement[bool]] = [_literally(word) for word in words
-                                        if word not in indexed]
-    if indexed:
-        every.append(Incident.id.in_(_index_lookup(indexed, dialect)))
+    if dialect == "sqlite":  # the words of one field or one entry each: a lookup a word
+        every += [Incident.id.in_(select(_SQLITE_INDEX.c.incident_id).where(
+            literal_column(INDEX_TABLE).op("MATCH")(fts5_query(word)))) for word in indexed]
+    elif indexed:  # all of an incident's words together: one lookup
+        every.append(Incident.id.in_(select(_POSTGRESQL_INDEX.c.incident_id).where(
+            _POSTGRESQL_INDEX.c.words.op("@@")(func.to_tsquery("simple", tsquery(indexed))))))
+    every += [_literally(word) for word in words if word not in indexed]
     if number is not None and len(words) == 1:
         return or_(Incident.number == number, *every)
     return and_(*every)
-
-
-def _index_lookup(words: list[str], dialect: str) -> Select[tuple[int]]:
-    if dialect == "sqlite":
-        return select(_SQLITE_INDEX.c.rowid).where(
-            literal_column(INDEX_TABLE).op("MATCH")(fts5_query(words)))
-    return select(_POSTGRESQL_INDEX.c.incident_id).where(
-        _POSTGRESQL_INDEX.c.words.op("@@")(func.to_tsquery("simple", tsquery(words))))
 
 
 _PRODUCT_NAME = select(Product.name).where(Product.id == Incident.product_id).scalar_subquery()
