@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from itertools import repeat
+from math import nan
+from operator import sub
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -82,11 +85,31 @@ def _wanted(windows: Sequence[Window]) -> ColumnElement[bool]:
                 reported < max(w.end for w in windows), own)
 
 
-def _timestamp(column: Any, sqlite: bool) -> ColumnElement[str]:
-    """An instant as the text of its UTC timestamp, exact to the microsecond."""
+_NONE = "0001-01-01 00:00:00"  # before any instant deskapp keeps: none, in SQLite's text
+_EPOCH = datetime(1970, 1, 1)
+_NONE_SECONDS = (datetime.fromisoformat(_NONE) - _EPOCH).total_seconds()
+
+
+def _instant_text(column: Any, sqlite: bool) -> ColumnElement[str]:
+    """An instant as text: SQLite's own UTC text, PostgreSQL's UTC timestamp ('nan': none).
+
+    SQLite's text is read by Python's ``datetime.fromisoformat`` (in C) rather than turned
+    into a timestamp by SQLite's ``strftime`` (200,000 clocks' instants: 15 to 35 % less
+    time for the query and the reading together).
+    """
     if sqlite:  # kept as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC
-        return func.strftime("%s", column).concat(func.substr(column, 20))
-    return cast(func.extract("epoch", column), String)
+        return func.coalesce(column, _NONE)
+    return func.coalesce(cast(func.extract("epoch", column), String), "nan")
+
+
+def _timestamps(values: list[str], sqlite: bool) -> list[float]:
+    """The UTC timestamps of ``_instant_text``'s texts, NaN for none; in C but for the last
+    step."""
+    if not sqlite:
+        return list(map(float, values))
+    seconds = map(timedelta.total_seconds,
+                  map(sub, map(datetime.fromisoformat, values), repeat(_EPOCH)))
+    return [nan if found == _NONE_SECONDS else found for found in seconds]
 
 
 def _columns(session: Session, fields: Sequence[ColumnElement[Any]], joined: bool,
@@ -109,8 +132,9 @@ def _columns(session: Session, fields: Sequence[ColumnElement[Any]], joined: boo
     # "+ 0" keeps SQLite from scanning every clock of the database and looking up its
     # incident: it reads the period's incidents, then their clocks by the clocks' index (a
     # month of 8,500 among 100,000 incidents: 46 ms instead of 66, and the gap grows with
-    # the database).
-    source = (INCIDENTS.join(CLOCKS, CLOCKS.c.incident_id == INCIDENTS.c.id + 0) if joined
+    # the database). PostgreSQL's planner is left its own choice.
+    incident_id = INCIDENTS.c.id + 0 if sqlite else INCIDENTS.c.id
+    source = (INCIDENTS.join(CLOCKS, CLOCKS.c.incident_id == incident_id) if joined
               else INCIDENTS)
     query = (select(*(aggregate(field, literal(_SEPARATOR)) for field in fields))
              .select_from(source).where(_wanted(windows)))
@@ -148,21 +172,20 @@ def clocks(session: Session, windows: Sequence[Window], now: datetime,
     the due times of those whose cached state is one of ``due_states``."""
     sqlite = session.connection().dialect.name == "sqlite"
     start, met, state = CLOCKS.c.clock_start, CLOCKS.c.met_at, state_at(now)
-    # The instants as text, NaN for none: Python reads each whole list in C (``float``).
     found = _columns(session, [
         cast(INCIDENTS.c.number, String), CLOCKS.c.metric, state,
-        func.coalesce(_timestamp(start, sqlite), "nan"),
-        func.coalesce(_timestamp(met, sqlite), "nan"), cast(CLOCKS.c.paused_seconds, String),
+        _instant_text(start, sqlite), _instant_text(met, sqlite),
+        cast(CLOCKS.c.paused_seconds, String),
         # The due times of the clocks in the cached states asked for (a report reads few).
-        case((CLOCKS.c.state.in_(due_states),
-              func.coalesce(_timestamp(CLOCKS.c.due_at, sqlite), "nan")),
-             else_=literal("nan")),
+        case((CLOCKS.c.state.in_(due_states), _instant_text(CLOCKS.c.due_at, sqlite)),
+             else_=literal(_NONE if sqlite else "nan")),
     ], True, windows)
     if found is None:
         return Clocks([], [], [], [], [], [], [])
-    numbers, metrics, states, *instants = found
-    return Clocks(list(map(int, numbers)), metrics, states,
-                  *(list(map(float, values)) for values in instants))
+    numbers, metrics, states, starts, answers, paused, dues = found
+    return Clocks(list(map(int, numbers)), metrics, states, _timestamps(starts, sqlite),
+                  _timestamps(answers, sqlite), list(map(float, paused)),
+                  _timestamps(dues, sqlite))
 
 
 def severity_changed(session: Session, windows: Sequence[Window], incidents: int
