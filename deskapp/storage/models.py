@@ -159,6 +159,7 @@ class Incident(Base):
         Index("ix_incidents_status", "status"),
         Index("ix_incidents_vendor_id", "vendor_id"),
         Index("ix_incidents_assignee_id", "assignee_id"),
+        Index("ix_incidents_reported_at", "reported_at"),  # a period's, for reports
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
