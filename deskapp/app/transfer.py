@@ -335,15 +335,15 @@ def store(desk: Desk, incoming: Sequence[Incoming],
                 number += 1
                 row["number"] = number
         clocks = [row.pop("clocks") for row in rows]
-        ids = transfer.insert_incidents(connection, rows)
+        ids = bulk.insert_incidents(connection, rows)
         events = [{"incident_id": incident_id, "seq": seq, "kind": event.kind.value,
                    "at": event.at, "recorded_at": recorded, "author": event.author,
                    "data": dict(event.data)}
                   for incident_id, item in zip(ids, kept, strict=True)
                   for seq, (event, recorded) in enumerate(
                       zip(item.events, item.recorded, strict=True), start=1)]
-        transfer.insert_events(connection, events)
-        transfer.insert_clocks(connection, [{"incident_id": incident_id, **clock}
+        bulk.insert_events(connection, events)
+        bulk.insert_clocks(connection, [{"incident_id": incident_id, **clock}
                                         for incident_id, rows_of in zip(ids, clocks,
                                                                         strict=True)
                                         for clock in rows_of])

@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Table, func, insert, select
 
+from deskapp.storage.fast import sqlite_insert
 from deskapp.storage.models import (
     AgreementVersion,
     Incident,
@@ -64,19 +65,35 @@ def add_agents(connection: Connection, names: Iterable[str]) -> dict[str, int]:
 
 
 def insert_incidents(connection: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Insert incident rows (every column but the id); their new ids, in the same order."""
-    return list(connection.execute(
-        insert(INCIDENTS).returning(INCIDENTS.c.id, sort_by_parameter_order=True),
-        rows).scalars())
+    """Insert incident rows (every column but the id); their new ids, in the same order.
+
+    On SQLite (where a write transaction holds the only write lock) the ids are given here,
+    after the highest, and the rows go in through ``fast.sqlite_insert``."""
+    if connection.dialect.name != "sqlite":
+        return list(connection.execute(
+            insert(INCIDENTS).returning(INCIDENTS.c.id, sort_by_parameter_order=True),
+            rows).scalars())
+    first = (connection.scalar(select(func.max(INCIDENTS.c.id))) or 0) + 1
+    ids = list(range(first, first + len(rows)))
+    sqlite_insert(connection, INCIDENTS,
+                  [{**row, "id": new} for new, row in zip(ids, rows, strict=True)])
+    return ids
 
 
 def insert_events(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Insert timeline rows (incident_id, seq, kind, at, recorded_at, author, data)."""
-    if rows:
-        connection.execute(insert(EVENTS), rows)
+    _insert(connection, EVENTS, rows)
 
 
 def insert_clocks(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Insert cached clock rows (incident_id, metric and the clock's fields)."""
-    if rows:
-        connection.execute(insert(CLOCKS), rows)
+    _insert(connection, CLOCKS, rows)
+
+
+def _insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    if not rows:
+        return
+    if connection.dialect.name == "sqlite":
+        sqlite_insert(connection, table, rows)
+    else:
+        connection.execute(insert(table), rows)

@@ -3,17 +3,15 @@ few an import needs beside the bulk inserts of ``deskapp.storage.bulk``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy import Connection, Table, insert, select
 
-from deskapp.storage import bulk
-from deskapp.storage.fast import sqlite_insert
 from deskapp.storage.models import AgreementVersion, Product, User, Vendor
 from deskapp.storage.records import INCIDENTS
-from deskapp.storage.timelines import CLOCKS, EVENTS
+from deskapp.storage.timelines import EVENTS
 
 # The incident's own columns an export carries; the rest are ids (named instead) and what
 # the clocks give (recomputed on import).
@@ -95,35 +93,3 @@ def taken_numbers(connection: Connection, numbers: Iterable[int]) -> list[int]:
         taken += connection.execute(select(INCIDENTS.c.number).where(
             INCIDENTS.c.number.in_(part))).scalars().all()
     return sorted(taken)
-
-
-def insert_incidents(connection: Connection, rows: Sequence[dict[str, Any]]) -> list[int]:
-    """Insert incident rows as ``bulk.insert_incidents`` does; their new ids in order.
-
-    On SQLite (where this transaction holds the only write lock) the ids are given here,
-    after the highest, and the rows go in through ``fast.sqlite_insert``.
-    """
-    if connection.dialect.name != "sqlite":
-        return bulk.insert_incidents(connection, rows)
-    first = (connection.scalar(select(func.max(INCIDENTS.c.id))) or 0) + 1
-    ids = list(range(first, first + len(rows)))
-    sqlite_insert(connection, INCIDENTS, [{**row, "id": new} for new, row in zip(ids, rows,
-                                                                          strict=True)])
-    return ids
-
-
-def insert_events(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert timeline rows as ``bulk.insert_events`` does (SQLite: as ``insert_incidents``)."""
-    if connection.dialect.name != "sqlite":
-        bulk.insert_events(connection, rows)
-    else:
-        sqlite_insert(connection, EVENTS, rows)
-
-
-def insert_clocks(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert cached clock rows as ``bulk.insert_clocks`` does (SQLite: as
-    ``insert_incidents``)."""
-    if connection.dialect.name != "sqlite":
-        bulk.insert_clocks(connection, rows)
-    else:
-        sqlite_insert(connection, CLOCKS, rows)

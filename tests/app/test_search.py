@@ -3,15 +3,17 @@ typed word, in any order, at the start of a word of any field or timeline entry.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from alembic import command
 from sqlalchemy import event
 
+from deskapp.app import transfer
 from deskapp.app.desk import Desk
 from deskapp.app.queue import QueueFilter
 from deskapp.storage import migrate
-from tests.app.support import draft
+from tests.app.support import draft, open_desk
 
 
 def found(desk: Desk, words: str, **wanted: Any) -> list[str]:
@@ -87,3 +89,19 @@ def test_punctuation_alone_is_looked_for_as_text(desk: Desk) -> None:
     assert found(desk, "%") == ["Only 100% of labels print"]
     assert found(desk, "_") == []
     assert found(desk, "100% labels") == ["Only 100% of labels print"]
+
+
+def test_incidents_imported_in_bulk_are_found(desk: Desk, tmp_path: Any) -> None:
+    key = desk.log(draft(title="Orders will not save"), author="ana").incident.key
+    desk.comment(key, "Seen at the Rotterdam warehouse", author="ana")
+    desk.log(draft(title="Label printer jams"), author="ana")
+    exported = io.StringIO()
+    transfer.export_json(desk, exported)
+    other = open_desk(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    try:
+        transfer.import_json(other, exported.getvalue().encode())
+        assert found(other, "rotterdam orders") == ["Orders will not save"]
+        assert found(other, "printer") == ["Label printer jams"]
+        assert found(other, "antwerp") == []
+    finally:
+        other.shutdown()
