@@ -45,17 +45,17 @@ def search_words(text: str | None) -> list[str]:
     return list(dict.fromkeys(word.casefold() for word in (text or "").split()))
 
 
-# What separates the words of an incident's text in the full-text index: white space and
-# ASCII punctuation ("ace-77" is the words "ace" and "77", "dana@example.com" three words).
+# What separates the words of an incident's text in the full-text index: anything but a
+# letter or a digit ("ace-77" is the words "ace" and "77", "dana@example.com" three words).
 # The database's index splits the stored text the same way (db/versions/0004).
-WORD_BREAKS = re.compile(r"[\s!-/:-@\[-`{-~]+")
+WORD_BREAKS = re.compile(r"[\W_]+")
 
 
 def search_tokens(word: str) -> list[str]:
     """The indexed words one typed search word stands for, in order: a search word matches
     an incident whose text has these words one after the other, the last one as a prefix
-    ("ace-7" finds "ACE-77"). Empty for a word of punctuation only ("%"), which the index
-    cannot find: such a word is looked for as literal text."""
+    ("ace-7" finds "ACE-77"). Empty for a word of punctuation only ("%", "—"), which the
+    index cannot find: such a word is looked for as literal text."""
     return [token for token in WORD_BREAKS.split(word.casefold()) if token]
 
 

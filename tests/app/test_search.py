@@ -85,8 +85,10 @@ def test_the_search_reads_the_index(desk: Desk) -> None:
 
 def test_punctuation_alone_is_looked_for_as_text(desk: Desk) -> None:
     desk.log(draft(title="Only 100% of labels print"), author="ana")
-    desk.log(draft(title="Nothing here"), author="ana")
+    desk.log(draft(title="Nothing here — or “here”"), author="ana")
     assert found(desk, "%") == ["Only 100% of labels print"]
+    assert found(desk, "—") == ["Nothing here — or “here”"]
+    assert found(desk, "“here”") == ["Nothing here — or “here”"]
     assert found(desk, "_") == []
     assert found(desk, "100% labels") == ["Only 100% of labels print"]
 
