@@ -302,9 +302,14 @@ class MainWindow(QMainWindow):
         self.station.owns_desk = True
         clock = self.station.desk_clock()
         folder = self.prefs.backup_folder or None
+
+        def opened(opened: Opened) -> None:
+            self._opened(opened)
+            self.daily_backups.check()  # once the queue's first read is asked for
+
         self.tasks.run(lambda: open_database(url, office=office, clock=clock,
                                              read_only=read_only, backup_folder=folder),
-                       self._opened, self._open_failed)
+                       opened, self._open_failed)
 
     def open_read_only(self, path: str | None = None) -> bool:
         """File > Open read-only…: the file in a deskapp of its own, beside this desk."""

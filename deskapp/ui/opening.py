@@ -61,9 +61,9 @@ class DamagedDatabase(InputError):
 def open_database(url: str, *, office: Office | None = None,
                   clock: Callable[[], datetime] | None = None, read_only: bool = False,
                   backup_folder: str | None = None) -> Opened:
-    """Create or migrate the database and load the four shipped agreements; then take the
-    day's backup when something changed since the last (an SQLite file only). ``read_only``:
-    open an existing one as it is, to read (and take no backup).
+    """Create or migrate the database and load the four shipped agreements (the window
+    takes the day's backup once it is open). ``read_only``: open an existing one as it is,
+    to read; ``backup_folder``: where a damaged file's backups are looked for.
 
     A damaged file is a DamagedDatabase when a verified backup of it exists: the message
     says when that backup was taken (what was written after it would be lost)."""
@@ -84,11 +84,6 @@ def open_database(url: str, *, office: Office | None = None,
     except BaseException:
         desk.shutdown()
         raise
-    if not read_only and backups.backed_up_here(url):  # PostgreSQL's server keeps its own
-        try:
-            desk.daily_backup(backup_folder)
-        except (InputError, OSError) as error:
-            opened.notes.append(f"Today's backup could not be taken: {error}")
     return opened
 
 

@@ -99,6 +99,7 @@ def test_opening_takes_the_daily_backup_and_a_damaged_file_offers_it(
     qtbot.addWidget(window)
     window.open_database(url)
     assert _titles(qtbot, window) == ["Saved"]
+    window.daily_backups.wait()  # taken on a thread of its own, after the queue is read
     taken = backups.backups(url)
     assert len(taken) == 1 and taken[0].kind == "daily"
     window.shut_down_desk()
@@ -123,17 +124,17 @@ def test_a_window_left_open_takes_the_next_days_backup(
         qtbot: Any, window: MainWindow, desk: Desk, clock: Clock, db_url: str) -> None:
     log(desk, title="Monday")
     window.daily_backups.check()
-    settle(qtbot, window)
+    window.daily_backups.wait()
     window.daily_backups.check()
-    settle(qtbot, window)
+    window.daily_backups.wait()
     assert len(backups.backups(db_url)) == 1  # one a day
     clock.advance(days=1)
     window.daily_backups.check()
-    settle(qtbot, window)
+    window.daily_backups.wait()
     assert len(backups.backups(db_url)) == 1  # nothing changed
     log(desk, title="Tuesday")
     window.daily_backups.check()
-    settle(qtbot, window)
+    window.daily_backups.wait()
     assert len(backups.backups(db_url)) == 2
     assert window.daily_backups.timer.isActive()
     window.close()
