@@ -111,6 +111,42 @@ class Outcome(StrEnum):
     PENDING = "pending"  # its clock has not started (documents, or no due date agreed)
 
 
+class Outcomes:
+    """The figures of a set of targets by outcome, from the incident numbers behind each (a
+    compliance row, a goal): met and breached are counted, running and pending shown apart."""
+
+    met_numbers: tuple[int, ...]
+    breached_numbers: tuple[int, ...]
+    running_numbers: tuple[int, ...]
+    pending_numbers: tuple[int, ...]
+
+    @property
+    def logged(self) -> int:
+        return (len(self.met_numbers) + len(self.breached_numbers) + len(self.running_numbers)
+                + len(self.pending_numbers))
+
+    @property
+    def met(self) -> int:
+        return len(self.met_numbers)
+
+    @property
+    def breached(self) -> int:
+        return len(self.breached_numbers)
+
+    @property
+    def achievement(self) -> float | None:
+        """Percent met of those met or breached; None when none is either yet."""
+        counted = self.met + self.breached
+        return 100.0 * self.met / counted if counted else None
+
+    def keys(self, which: Outcome) -> tuple[str, ...]:
+        """The keys of the incidents behind one outcome's figure."""
+        numbers = {Outcome.MET: self.met_numbers, Outcome.BREACHED: self.breached_numbers,
+                   Outcome.RUNNING: self.running_numbers,
+                   Outcome.PENDING: self.pending_numbers}[which]
+        return tuple(incident_key(number) for number in numbers)
+
+
 def outcome(due: datetime | None, met_at: datetime | None, paused: bool, now: datetime
             ) -> Outcome:
     """What a target's clock counts as at ``now``; as ``TargetClock.at(now)`` reads it.
@@ -212,7 +248,7 @@ class ClockGroup(NamedTuple):
 
 
 @dataclass(frozen=True)
-class ComplianceRow:
+class ComplianceRow(Outcomes):
     """One vendor x severity x target over a period.
 
     Incident numbers per outcome (``incident_key`` makes the keys): every figure names the
@@ -239,19 +275,6 @@ class ComplianceRow:
     goal_percent: float | None = None
 
     @property
-    def logged(self) -> int:
-        return (len(self.met_numbers) + len(self.breached_numbers) + len(self.running_numbers)
-                + len(self.pending_numbers))
-
-    @property
-    def met(self) -> int:
-        return len(self.met_numbers)
-
-    @property
-    def breached(self) -> int:
-        return len(self.breached_numbers)
-
-    @property
     def running(self) -> int:
         return len(self.running_numbers)
 
@@ -260,24 +283,11 @@ class ComplianceRow:
         return len(self.pending_numbers)
 
     @property
-    def achievement(self) -> float | None:
-        """Percent met of those met or breached; None when none is either yet."""
-        counted = self.met + self.breached
-        return 100.0 * self.met / counted if counted else None
-
-    @property
     def difference(self) -> float | None:
         """Achievement minus the goal, in percentage points."""
         if self.achievement is None or self.goal_percent is None:
             return None
         return self.achievement - self.goal_percent
-
-    def keys(self, which: Outcome) -> tuple[str, ...]:
-        """The keys of the incidents behind one outcome's figure."""
-        numbers = {Outcome.MET: self.met_numbers, Outcome.BREACHED: self.breached_numbers,
-                   Outcome.RUNNING: self.running_numbers,
-                   Outcome.PENDING: self.pending_numbers}[which]
-        return tuple(incident_key(number) for number in numbers)
 
 
 def percentile(values: Sequence[float], share: float) -> float | None:

@@ -12,8 +12,7 @@ from fractions import Fraction
 
 from deskapp.core.agreement import Goal, Target, Unit
 from deskapp.core.calendar import Calendar
-from deskapp.core.compliance import ComplianceRow, Outcome, Period
-from deskapp.core.keys import incident_key
+from deskapp.core.compliance import ComplianceRow, Outcome, Outcomes, Period
 from deskapp.core.sla import add_target_time
 from deskapp.core.wording import plural
 
@@ -29,7 +28,7 @@ class GoalState(StrEnum):
 
 
 @dataclass(frozen=True)
-class GoalStanding:
+class GoalStanding(Outcomes):
     """One aggregate goal over one period, with the incidents behind each figure."""
 
     vendor: str
@@ -50,31 +49,12 @@ class GoalStanding:
 
     @property
     def tickets(self) -> int:
-        return (len(self.met_numbers) + len(self.breached_numbers) + len(self.running_numbers)
-                + len(self.pending_numbers))
-
-    @property
-    def met(self) -> int:
-        return len(self.met_numbers)
-
-    @property
-    def breached(self) -> int:
-        return len(self.breached_numbers)
+        return self.logged
 
     @property
     def running(self) -> int:
+        """Not yet counted: running, and not started."""
         return len(self.running_numbers) + len(self.pending_numbers)
-
-    @property
-    def achievement(self) -> float | None:
-        counted = self.met + self.breached
-        return 100.0 * self.met / counted if counted else None
-
-    def keys(self, which: Outcome) -> tuple[str, ...]:
-        numbers = {Outcome.MET: self.met_numbers, Outcome.BREACHED: self.breached_numbers,
-                   Outcome.RUNNING: self.running_numbers,
-                   Outcome.PENDING: self.pending_numbers}[which]
-        return tuple(incident_key(number) for number in numbers)
 
 
 def measured(goal: Goal) -> bool:
