@@ -62,19 +62,10 @@ class BulkWriter:
                 incident.row["assignee_id"] = (self.users[incident.assignee]
                                                if incident.assignee else None)
             ids = bulk.insert_incidents(connection, [incident.row for incident in built])
-            events = [
-                {"incident_id": incident_id, "seq": seq, "kind": event.kind.value,
-                 "at": event.at, "recorded_at": recorded, "author": event.author,
-                 "data": dict(event.data)}
-                for incident_id, incident in zip(ids, built, strict=True)
-                for seq, (event, recorded) in enumerate(
-                    zip(incident.events, incident.recorded, strict=True), start=1)]
-            bulk.insert_events(connection, events)
-            bulk.insert_clocks(connection, [
-                {"incident_id": incident_id, **clock}
-                for incident_id, incident in zip(ids, built, strict=True)
-                for clock in incident.clocks])
-        return len(events), sum(1 for incident in built if incident.row["is_open"])
+            events = bulk.insert_timelines(connection, ids, [
+                bulk.Timeline(incident.events, incident.recorded, incident.clocks)
+                for incident in built])
+        return events, sum(1 for incident in built if incident.row["is_open"])
 
     def new_people(self, built: Sequence[_Built]) -> list[str]:
         """Authors and assignees not yet users, in the order they first appear."""

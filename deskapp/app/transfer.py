@@ -336,19 +336,11 @@ def store(desk: Desk, incoming: Sequence[Incoming],
                 row["number"] = number
         clocks = [row.pop("clocks") for row in rows]
         ids = bulk.insert_incidents(connection, rows)
-        events = [{"incident_id": incident_id, "seq": seq, "kind": event.kind.value,
-                   "at": event.at, "recorded_at": recorded, "author": event.author,
-                   "data": dict(event.data)}
-                  for incident_id, item in zip(ids, kept, strict=True)
-                  for seq, (event, recorded) in enumerate(
-                      zip(item.events, item.recorded, strict=True), start=1)]
-        bulk.insert_events(connection, events)
-        bulk.insert_clocks(connection, [{"incident_id": incident_id, **clock}
-                                        for incident_id, rows_of in zip(ids, clocks,
-                                                                        strict=True)
-                                        for clock in rows_of])
+        events = bulk.insert_timelines(connection, ids, [
+            bulk.Timeline(item.events, item.recorded, rows_of)
+            for item, rows_of in zip(kept, clocks, strict=True)])
     keys = [incident_key(row["number"]) for row in rows]
-    return Imported(len(rows), len(events), keys[0] if keys else None,
+    return Imported(len(rows), events, keys[0] if keys else None,
                     keys[-1] if keys else None)
 
 

@@ -7,10 +7,12 @@ whole batch, where the desk's writes insert one incident at a time.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from datetime import datetime
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Connection, Table, func, insert, select
 
+from deskapp.core.lifecycle import Event
 from deskapp.storage.fast import sqlite_insert
 from deskapp.storage.models import (
     AgreementVersion,
@@ -80,14 +82,30 @@ def insert_incidents(connection: Connection, rows: Sequence[dict[str, Any]]) -> 
     return ids
 
 
-def insert_events(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert timeline rows (incident_id, seq, kind, at, recorded_at, author, data)."""
-    _insert(connection, EVENTS, rows)
+class Timeline(NamedTuple):
+    """A new incident's timeline as written: its events, when each was written down, and
+    its cached clocks (rows of the clock's fields by name)."""
+
+    events: Sequence[Event]
+    recorded: Sequence[datetime]
+    clocks: Iterable[dict[str, Any]]
 
 
-def insert_clocks(connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert cached clock rows (incident_id, metric and the clock's fields)."""
-    _insert(connection, CLOCKS, rows)
+def insert_timelines(connection: Connection, ids: Sequence[int],
+                     timelines: Sequence[Timeline]) -> int:
+    """Insert the timelines and cached clocks of the incidents ``ids`` (as
+    ``insert_incidents`` returned them, in the same order); the number of events."""
+    events = [{"incident_id": incident_id, "seq": seq, "kind": event.kind.value,
+               "at": event.at, "recorded_at": recorded, "author": event.author,
+               "data": dict(event.data)}
+              for incident_id, timeline in zip(ids, timelines, strict=True)
+              for seq, (event, recorded) in enumerate(
+                  zip(timeline.events, timeline.recorded, strict=True), start=1)]
+    _insert(connection, EVENTS, events)
+    _insert(connection, CLOCKS, [{"incident_id": incident_id, **clock}
+                                 for incident_id, timeline in zip(ids, timelines, strict=True)
+                                 for clock in timeline.clocks])
+    return len(events)
 
 
 def _insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
