@@ -7,8 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from deskapp.app.views import IncidentView, QueueRow, detail_items
-from deskapp.cli.policy import table
-from deskapp.cli.printable import shown, shown_lines
+from deskapp.cli.printable import shown, shown_lines, table
 from deskapp.core.calendar import format_duration
 from deskapp.core.clocks import ClockState, TargetClock, TargetState
 from deskapp.core.lifecycle import Event, Status

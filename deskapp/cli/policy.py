@@ -14,21 +14,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from deskapp.app.agreement_change import AgreementPreview
-from deskapp.app.desk import Desk
 from deskapp.app.instants import parse_instant
-from deskapp.app.locations import database_url
 from deskapp.app.sla import agreement_for
 from deskapp.cli import SUMMARIES
 from deskapp.cli.arguments import MAX_VERSION, db_option
-from deskapp.cli.printable import shown
+from deskapp.cli.incident import open_desk
+from deskapp.cli.printable import shown, table
 from deskapp.core.agreement import Agreement
 from deskapp.core.agreement_check import check_agreement, read_agreement_file
 from deskapp.core.agreement_toml import write_agreement
@@ -97,27 +94,6 @@ def _version_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", type=int, metavar="N",
                         help="version number, as 'policy versions' lists them "
                              "(default: the current one)")
-
-
-@contextmanager
-def open_desk(args: argparse.Namespace) -> Iterator[Desk]:
-    desk = Desk.open(database_url(getattr(args, "db", None)))
-    try:
-        yield desk
-    finally:
-        desk.shutdown()
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns padded to line up; a cell's control characters are shown as escapes."""
-    rows = [[shown(str(cell)) for cell in row] for row in rows]
-    columns = zip(headers, *rows, strict=False)
-    widths = [max(len(str(cell)) for cell in column) for column in columns]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    for row in rows:
-        lines.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-    return "\n".join(lines)
 
 
 # ----- reading ------------------------------------------------------------------------------

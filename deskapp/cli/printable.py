@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 # C0 and C1 controls and DEL (a terminal obeys them: ESC starts a sequence, U+009B is ESC [),
@@ -42,3 +43,15 @@ def json_text(data: Any) -> str:
     text = json.dumps(data, indent=2, ensure_ascii=False)
     # Outside strings JSON has none of these characters, so every one found is inside one.
     return _JSON_UNESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns padded to line up; a cell's control characters are shown as escapes."""
+    rows = [[shown(str(cell)) for cell in row] for row in rows]
+    columns = zip(headers, *rows, strict=False)
+    widths = [max(len(str(cell)) for cell in column) for column in columns]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    for row in rows:
+        lines.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(lines)

@@ -30,8 +30,7 @@ from deskapp.app.desk import Desk
 from deskapp.cli import SUMMARIES
 from deskapp.cli.arguments import db_option, instant
 from deskapp.cli.incident import clock, open_desk
-from deskapp.cli.policy import table
-from deskapp.cli.printable import json_text, shown
+from deskapp.cli.printable import json_text, shown, table
 from deskapp.core.calendar import format_duration
 from deskapp.core.compliance import ComplianceRow, Outcome, Period
 from deskapp.core.errors import InputError
