@@ -27,6 +27,7 @@ from deskapp.cli import SUMMARIES
 from deskapp.cli.arguments import db_option
 from deskapp.cli.printable import shown
 from deskapp.core.errors import InputError
+from deskapp.core.wording import plural
 
 
 def clock() -> datetime:
@@ -82,9 +83,9 @@ def _when(moment: datetime) -> str:
 
 
 def _line(b: Backup) -> str:
-    incidents = "?" if b.incidents is None else f"{b.incidents:,}"
+    incidents = "? incidents" if b.incidents is None else plural(b.incidents, "incident")
     return (f"{b.name}  {_when(b.taken_at)}  {b.kind}  {b.size / 1e6:.1f} MB  "
-            f"{incidents} incidents  {shown(b.state)}")
+            f"{incidents}  {shown(b.state)}")
 
 
 def run_create(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ from deskapp.cli import SUMMARIES
 from deskapp.cli.arguments import db_option
 from deskapp.cli.incident import open_desk
 from deskapp.core.errors import InputError
+from deskapp.core.wording import plural
 
 
 def register(commands: Any) -> None:
@@ -73,7 +74,7 @@ def run_export(args: argparse.Namespace) -> int:
                 raise
             # The export is in the file: the terminal's output says what it holds (error
             # output is for errors and warnings only).
-            print(f"wrote {count:,} incidents to {target}")
+            print(f"wrote {plural(count, 'incident')} to {target}")
     return 0
 
 
@@ -103,5 +104,6 @@ def run_import(args: argparse.Namespace) -> int:
                 raise InputError("--map and --zone are for a CSV file")
             done = transfer.import_json(desk, data)
     span = f" ({done.first} to {done.last})" if done.first else ""
-    print(f"imported {done.incidents:,} incidents{span}, {done.events:,} events")
+    print(f"imported {plural(done.incidents, 'incident')}{span}, "
+          f"{plural(done.events, 'event')}")
     return 0

@@ -13,8 +13,9 @@ _UNIVERSAL = frozenset({"UTC", "Etc/UTC", "GMT", "Etc/GMT", "Zulu", "UCT", "Univ
 
 
 def plural(count: float, noun: str, nouns: str | None = None) -> str:
-    """``1 business hour``, ``4 business hours``, ``1.5 business hours``."""
-    number = f"{count:g}"
+    """``1 business hour``, ``4 business hours``, ``1.5 business hours``, ``1,200
+    incidents``."""
+    number = f"{int(count):,}" if float(count).is_integer() else f"{count:g}"
     return f"{number} {noun if count == 1 else nouns or noun + 's'}"
 
 

@@ -43,3 +43,9 @@ def test_long_countdowns_read_in_business_days(desk: Desk, clock: Clock) -> None
     assert "h" not in overdue.text.split("bd")[0]  # never "-2439h"
     assert left_text(90 * 60) == "1h 30m"  # short times keep hours and minutes
     assert left_text(-150 * 3600) == "-6d 6h"  # elapsed time: days of 24 hours
+
+
+def test_counts_read_as_english_at_any_size() -> None:
+    assert plural(1, "incident") == "1 incident"
+    assert plural(1_000_000, "incident") == "1,000,000 incidents"  # not "1e+06"
+    assert plural(2.0, "business day") == "2 business days"
