@@ -18,7 +18,7 @@ from deskapp.core.keys import incident_key
 from deskapp.core.lifecycle import Event
 from deskapp.storage import catalog
 from deskapp.storage import recompute as rows
-from deskapp.storage.timelines import CachedClock
+from deskapp.storage.clock_cache import CachedClock
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

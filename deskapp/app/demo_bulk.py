@@ -21,7 +21,7 @@ from deskapp.core.clocks import TargetClock, compute_clocks, next_due
 from deskapp.core.lifecycle import Event, Status
 from deskapp.core.workflow import opening_events
 from deskapp.storage import bulk
-from deskapp.storage.timelines import cached_clock
+from deskapp.storage.clock_cache import cached_clock
 
 
 @dataclass

@@ -49,6 +49,7 @@ from deskapp.core.workflow import (
 )
 from deskapp.office import Office, machine_office
 from deskapp.storage import catalog, people, timelines
+from deskapp.storage.clock_cache import cached_clock
 from deskapp.storage.database import Database
 from deskapp.storage.engine import read_only_url
 
@@ -439,4 +440,4 @@ class Desk:
         """The clocks computed from the timeline, as the cache would keep them."""
         with self.reading() as session:
             clocks = incidents.fresh_clocks(self, session, incidents.load(session, key))
-        return {clock.metric: timelines.cached_clock(clock)._asdict() for clock in clocks}
+        return {clock.metric: cached_clock(clock)._asdict() for clock in clocks}

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from deskapp.app.views import IncidentDraft, IncidentView, incident_key
-from deskapp.core.clocks import TargetClock, clocks_at, compute_clocks, next_due
+from deskapp.app.views import IncidentDraft, IncidentView, incident_key, incident_view
+from deskapp.core.clocks import TargetClock, compute_clocks, next_due
 from deskapp.core.errors import InputError
-from deskapp.core.hints import calendar_warnings, intake_hints
+from deskapp.core.hints import intake_hints
 from deskapp.core.keys import parse_key
 from deskapp.core.lifecycle import Event, Status
 from deskapp.core.sla import Site
@@ -32,8 +32,8 @@ from deskapp.core.workflow import (
 )
 from deskapp.storage import catalog, people, records, timelines
 from deskapp.storage.database import serialize
+from deskapp.storage.incident_record import IncidentRecord
 from deskapp.storage.locks import NUMBERING_LOCK
-from deskapp.storage.records import IncidentRecord
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -100,29 +100,7 @@ def view_of(desk: Desk, session: Session, incident: IncidentRecord, events: Sequ
     """The incident as people see it at ``now``; ``clocks`` from its whole timeline,
     when the caller has just computed them and no event lies after ``now``."""
     agreement = desk.parsed.get(session, incident.agreement_version_id)
-    if clocks is not None and events[-1].at <= now:
-        states = [clock.at(now) for clock in clocks]
-    else:
-        states = clocks_at(events, agreement, site_of(desk, incident), desk.sla.book, now)
-    return IncidentView(
-        key=incident_key(incident.number), number=incident.number, version=incident.version,
-        vendor=incident.vendor_key, vendor_name=incident.vendor_name,
-        product=incident.product_name, title=incident.title,
-        description=incident.description, reporter=incident.reporter,
-        contact=incident.contact, channel=incident.channel, severity=incident.severity,
-        tier=incident.tier, status=Status(incident.status),
-        assignee=incident.assignee_name,
-        site_zone=incident.site_zone, site_country=incident.site_country,
-        vendor_ref=incident.vendor_ref, category=incident.category,
-        filing_deadline=incident.filing_deadline, agreed_due=incident.agreed_due,
-        resolution_type=incident.resolution_type, reported_at=incident.reported_at,
-        updated_at=incident.updated_at, updated_by=incident.updated_by,
-        agreement_version=agreement.version,
-        documentation_complete_at=incident.documentation_complete_at,
-        events=tuple(events), clocks=tuple(states),
-        warnings=(tuple(calendar_warnings(agreement, states, now))
-                  if Status(incident.status).is_open else ()),
-    )
+    return incident_view(incident, events, agreement, desk.sla, now, clocks)
 
 
 # ----- logging ------------------------------------------------------------------------------

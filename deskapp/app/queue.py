@@ -4,20 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from deskapp.app import agreements
 from deskapp.app.people import default_author
-from deskapp.app.views import QueueRow, incident_key
+from deskapp.app.views import QueueRow, queue_row
 from deskapp.core.errors import InputError
 from deskapp.core.keys import parse_key
-from deskapp.core.lifecycle import Status
 from deskapp.core.queue import QueueFilter, SortKey, View, order_moves
 from deskapp.storage import queue as queries
-from deskapp.storage.timelines import CachedClock, clock_from_cache
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
 
     from deskapp.app.desk import Desk
 
@@ -62,23 +59,7 @@ def order_moved(desk: Desk, since: datetime, now: datetime) -> bool:
 def queue_rows(desk: Desk, ids: Sequence[int]) -> dict[int, QueueRow]:
     """The queue lines of these incidents, by id (for the rows a window shows)."""
     with desk.reading() as session:
-        return {row.id: _queue_row(desk, session, row, clocks)
-                for row, clocks in queries.queue_lines(session.connection(), ids)}
-
-
-def _queue_row(desk: Desk, session: Session, row: Any,
-               cached: Sequence[tuple[str, CachedClock]]) -> QueueRow:
-    """A queue line from an incident's row and its cached clocks."""
-    agreement = desk.parsed.get(session, row.agreement_version_id)
-    site = desk.sla.site(row.site_zone, row.site_country)
-    targets = {target.metric: (target, calendar) for target, calendar
-               in desk.sla.book.targets(agreement, row.severity, site)}
-    clocks = [clock_from_cache(metric, *targets[metric], clock)
-              for metric, clock in cached if metric in targets]
-    order = [m.key for m in agreement.metrics]
-    clocks.sort(key=lambda c: order.index(c.metric) if c.metric in order else len(order))
-    return QueueRow(
-        id=row.id, key=incident_key(row.number), vendor=row.vendor, product=row.product,
-        severity=row.severity, tier=row.tier, status=Status(row.status),
-        assignee=row.assignee, title=row.title, reported_at=row.reported_at,
-        next_due_at=row.next_due_at, version=row.version, clocks=tuple(clocks))
+        return {line.id: queue_row(line, clocks,
+                                   desk.parsed.get(session, line.agreement_version_id),
+                                   desk.sla)
+                for line, clocks in queries.queue_lines(session.connection(), ids)}

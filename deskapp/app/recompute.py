@@ -22,8 +22,8 @@ from deskapp.core.clocks import compute_clocks, next_due
 from deskapp.core.lifecycle import Event, Status
 from deskapp.office import Office
 from deskapp.storage import recompute as rows
+from deskapp.storage.clock_cache import CachedClock, cached_clock
 from deskapp.storage.database import Database
-from deskapp.storage.timelines import CachedClock, cached_clock
 
 CHUNK = 5000
 PARALLEL_FROM = 20_000  # incidents; below this, starting processes costs more

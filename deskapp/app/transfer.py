@@ -22,9 +22,9 @@ from deskapp.core.errors import InputError
 from deskapp.core.keys import incident_key, parse_key
 from deskapp.core.lifecycle import Event, EventKind, Status
 from deskapp.storage import bulk, catalog, transfer
+from deskapp.storage.clock_cache import cached_clock
 from deskapp.storage.database import serialize
 from deskapp.storage.locks import NUMBERING_LOCK
-from deskapp.storage.timelines import cached_clock
 
 if TYPE_CHECKING:
     from deskapp.app.desk import Desk

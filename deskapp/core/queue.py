@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from deskapp.core.lifecycle import Status
 
@@ -28,6 +29,8 @@ class View(StrEnum):
 # A breach older than this is no longer today's work: it sinks below the queue's running
 # and freshly breached targets, into a view of its own ("long breached").
 LONG_BREACHED_AFTER = timedelta(days=7)
+# How far "breaching soon" looks ahead unless the agent says.
+BREACHING_SOON_WINDOW = timedelta(hours=2)
 
 
 class Band(NamedTuple):
@@ -114,3 +117,29 @@ def order_moves(since: datetime, now: datetime) -> tuple[tuple[datetime, datetim
     """The spans in which a next due time moves its incident from one band to another
     between ``since`` and ``now``: it breached, or its breach grew long."""
     return ((since, now), (since - LONG_BREACHED_AFTER, now - LONG_BREACHED_AFTER))
+
+
+class DueBound(NamedTuple):
+    """A bound a view or filter puts on an incident's next due time: it must be ``op``
+    (one of ``>``, ``>=``, ``<=``, ``<``) ``at``."""
+
+    op: str
+    at: datetime
+
+
+def due_bounds(wanted: QueueFilter, now: datetime, office_zone: ZoneInfo) -> list[DueBound]:
+    """The next due times a view and its "due within" filter keep (a search of every
+    incident keeps them all)."""
+    bounds: list[DueBound] = []
+    if wanted.view is View.BREACHING_SOON:
+        window = wanted.due_within or BREACHING_SOON_WINDOW
+        bounds += [DueBound(">", now), DueBound("<=", now + window)]
+    elif wanted.view is View.DUE_TODAY:
+        # Due on the office's today, breached this morning included; older breaches are
+        # not today's work.
+        local = now.astimezone(office_zone).date()
+        midnight = datetime.combine(local, datetime.min.time(), office_zone)
+        bounds += [DueBound(">=", midnight), DueBound("<", midnight + timedelta(days=1))]
+    if wanted.due_within is not None and wanted.view is not View.BREACHING_SOON:
+        bounds.append(DueBound("<=", now + wanted.due_within))
+    return bounds

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import glob
 import logging
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,7 +19,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, inspect, text
 
 from deskapp.paths import migrations_dir
-from deskapp.storage import backup
+from deskapp.storage import backup, revisions
 from deskapp.storage.engine import is_sqlite, sqlite_path
 from deskapp.storage.errors import Problem, StorageError, describe, storage_errors, translate
 from deskapp.storage.locks import MIGRATION_LOCK
@@ -42,11 +41,6 @@ def is_modelled(name: str | None, kind: str, parents: Mapping[str, str | None]) 
     """Whether a schema object belongs to the models, for Alembic's comparisons: the search
     index is kept by the database's triggers (see ``storage/search.py``), not the models."""
     return not is_index_table(name if kind == "table" else parents.get("table_name"))
-
-
-_REVISION = re.compile(r"""^revision\s*(?::[^=\n]*)?=\s*["']([^"']+)["']""", re.MULTILINE)
-_DOWN = re.compile(r"""^down_revision\s*(?::[^=\n]*)?=\s*(?:["']([^"']+)["']|None)""",
-                   re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -72,22 +66,13 @@ def alembic_config() -> Config:
 
 
 def shipped_revisions() -> dict[str, str | None]:
-    """Each shipped revision and the one before it, read from the migration files' headers."""
-    revisions: dict[str, str | None] = {}
-    for path in sorted((migrations_dir() / "versions").glob("*.py")):
-        source = path.read_text(encoding="utf-8")
-        revision, down = _REVISION.search(source), _DOWN.search(source)
-        if revision is not None and down is not None:
-            revisions[revision.group(1)] = down.group(1)
-    return revisions
+    """Each shipped revision and the one before it."""
+    return revisions.shipped_revisions(migrations_dir())
 
 
 def head_revision() -> str:
-    """The newest shipped revision: the one no other revision follows."""
-    revisions = shipped_revisions()
-    heads = set(revisions) - set(revisions.values())
-    assert len(heads) == 1, f"deskapp ships one line of migrations, not {sorted(heads)}"
-    return heads.pop()
+    """The newest shipped revision."""
+    return revisions.head_of(shipped_revisions())
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
-from datetime import datetime, timedelta
-from typing import Any, cast
+from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Row, Select, and_, select
+from sqlalchemy import Connection, Select, and_, select
 from sqlalchemy.orm import aliased
 
 from deskapp.core.keys import incident_key
 from deskapp.core.lifecycle import Status
-from deskapp.core.queue import QueueFilter, SortKey, View, next_due_bands, search_words
+from deskapp.core.queue import (
+    QueueFilter,
+    SortKey,
+    View,
+    due_bounds,
+    next_due_bands,
+    search_words,
+)
+from deskapp.storage.clock_cache import CLOCK_FIELDS, CachedClock
 from deskapp.storage.errors import damaged_row
 from deskapp.storage.fast import first_column
+from deskapp.storage.incident_record import QueueLine
 from deskapp.storage.models import Incident, Product, User, Vendor
 from deskapp.storage.search import matches_every_word
-from deskapp.storage.timelines import CLOCK_FIELDS, CLOCKS, CachedClock
+from deskapp.storage.timelines import CLOCKS
 
 
 def queue_ids(connection: Connection, wanted: QueueFilter, now: datetime, *, me: str,
@@ -110,24 +120,13 @@ def _filtered(wanted: QueueFilter, now: datetime, *, me: str, office_zone: ZoneI
         query = query.where(Incident.is_open.is_(True))
     if view is View.MY_OPEN:
         query = query.join(User, Incident.assignee_id == User.id).where(User.name == me)
-    elif view is View.BREACHING_SOON:
-        window = wanted.due_within or timedelta(hours=2)
-        query = query.where(Incident.next_due_at > now,
-                            Incident.next_due_at <= now + window)
     elif view is View.PAUSED:
         query = query.where(Incident.status == Status.WAITING_ON_CUSTOMER.value)
     elif view is View.WAITING_FOR_DOCUMENTATION:
         query = query.where(Incident.documentation_complete_at.is_(None),
                             Incident.agreement_version_id.in_(list(waiting_versions)))
-    elif view is View.DUE_TODAY:
-        # Due on the office's today, breached this morning included; older breaches are
-        # not today's work.
-        local = now.astimezone(office_zone).date()
-        midnight = datetime.combine(local, datetime.min.time(), office_zone)
-        query = query.where(Incident.next_due_at >= midnight,
-                            Incident.next_due_at < midnight + timedelta(days=1))
-    if wanted.due_within is not None and view is not View.BREACHING_SOON:
-        query = query.where(Incident.next_due_at <= now + wanted.due_within)
+    for bound in due_bounds(wanted, now, office_zone):
+        query = query.where(_COMPARED[bound.op](Incident.next_due_at, bound.at))
     # Joined only when a filter needs them, and explicitly: Product is also reachable
     # through Vendor.products, which would list an incident once per vendor product.
     if wanted.vendor:
@@ -146,6 +145,9 @@ def _filtered(wanted: QueueFilter, now: datetime, *, me: str, office_zone: ZoneI
     if words:
         query = query.where(matches_every_word(words, number, dialect))
     return query
+
+
+_COMPARED = {">": operator.gt, ">=": operator.ge, "<=": operator.le, "<": operator.lt}
 
 
 def any_due_in(connection: Connection, spans: Sequence[tuple[datetime, datetime]]) -> bool:
@@ -176,10 +178,10 @@ _CLOCK_COLUMNS = (CLOCKS.c.incident_id, CLOCKS.c.metric,
 
 
 def queue_lines(connection: Connection, ids: Sequence[int]
-                ) -> list[tuple[Row[Any], list[tuple[str, CachedClock]]]]:
+                ) -> list[tuple[QueueLine, list[tuple[str, CachedClock]]]]:
     """The rows of these incidents for queue lines, each with its cached clocks (metric,
     clock); plain rows, for this runs as the agent scrolls."""
-    found: list[tuple[Row[Any], list[tuple[str, CachedClock]]]] = []
+    found: list[tuple[QueueLine, list[tuple[str, CachedClock]]]] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         clocks: dict[int, list[tuple[str, CachedClock]]] = {}
@@ -192,6 +194,6 @@ def queue_lines(connection: Connection, ids: Sequence[int]
             except ValueError as exc:
                 raise damaged_row(f"incident {incident_key(row.number)}", exc,
                                   connection.engine.url) from None
-            found.append((cast("Row[Any]", row), clocks.get(row.id, [])))
+            found.append((QueueLine._make(row), clocks.get(row.id, [])))
     return found
 

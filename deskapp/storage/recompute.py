@@ -16,16 +16,16 @@ from sqlalchemy.orm import Session
 
 from deskapp.core.clocks import CLOCK_DETAILS, CLOCK_EVENTS
 from deskapp.core.lifecycle import Event, EventKind
-from deskapp.storage.fast import raw_rows
-from deskapp.storage.models import Incident, IncidentEvent
-from deskapp.storage.records import INCIDENTS
-from deskapp.storage.timelines import (
+from deskapp.storage.clock_cache import (
     CLOCK_FIELDS,
-    CLOCKS,
     INSTANT_FIELDS,
     CachedClock,
     as_cached_clock,
 )
+from deskapp.storage.fast import raw_rows
+from deskapp.storage.models import Incident, IncidentEvent
+from deskapp.storage.records import INCIDENTS
+from deskapp.storage.timelines import CLOCKS
 
 _KINDS = {kind.value: kind for kind in EventKind}
 _CLOCK_KINDS = sorted(kind.value for kind in CLOCK_EVENTS)

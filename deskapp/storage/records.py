@@ -6,7 +6,6 @@ and its unit of work cost more than the rest of the round trip.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
@@ -15,72 +14,11 @@ from sqlalchemy import Connection, Table, bindparam, func, insert, select, updat
 from deskapp.core.keys import incident_key
 from deskapp.core.lifecycle import ResolutionType, Status
 from deskapp.storage.errors import ROW_ERRORS, damaged_row
+from deskapp.storage.incident_record import IncidentRecord
 from deskapp.storage.models import Incident, Product, User, Vendor
 
 INCIDENTS = cast(Table, Incident.__table__)
 _ASSIGNEES = cast(Table, User.__table__).alias("assignee")
-# Every column a write may change (all but the id), and the assignee by name.
-_STORED = tuple(column.name for column in INCIDENTS.columns if column.name != "id")
-_TRACKED = (*_STORED, "assignee_name")
-
-
-@dataclass(eq=False)
-class IncidentRecord:
-    """An incident's row and the names of its vendor, product and assignee.
-
-    A write's change edits these fields; ``changes`` lists the columns it changed. An
-    assignment sets ``assignee_name``; the write finds (or adds) that person.
-    """
-
-    id: int
-    number: int
-    vendor_id: int
-    product_id: int
-    agreement_version_id: int
-    title: str
-    description: str
-    reporter: str
-    contact: str
-    channel: str
-    severity: str
-    tier: str
-    status: str
-    assignee_id: int | None
-    site_zone: str | None
-    site_country: str | None
-    vendor_ref: str | None
-    category: str | None
-    filing_deadline: datetime | None
-    agreed_due: datetime | None
-    resolution_type: str | None
-    documentation_complete_at: datetime | None
-    reported_at: datetime
-    created_at: datetime
-    updated_at: datetime
-    updated_by: str
-    version: int
-    next_due_at: datetime | None
-    is_open: bool
-    vendor_key: str
-    vendor_name: str
-    product_name: str
-    assignee_name: str | None
-    _read: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    def __post_init__(self) -> None:
-        self.mark_stored()
-
-    def mark_stored(self) -> None:
-        """What the record holds is now its row: no changes."""
-        self._read = {name: getattr(self, name) for name in _TRACKED}
-
-    def changes(self) -> dict[str, Any]:
-        """The columns changed since the row was read, with their new values."""
-        return {name: value for name in _STORED
-                if (value := getattr(self, name)) != self._read[name]}
-
-    def reassigned(self) -> bool:
-        return bool(self.assignee_name != self._read["assignee_name"])
 
 
 # Statements built once: building one costs more than running it.

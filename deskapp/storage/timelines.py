@@ -6,7 +6,7 @@ cost a fraction of ORM objects and their unit of work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
@@ -25,11 +25,10 @@ from sqlalchemy import (
 )
 from sqlalchemy import cast as cast_as
 
-from deskapp.core.agreement import Target
-from deskapp.core.calendar import Calendar
-from deskapp.core.clocks import ClockState, TargetClock
+from deskapp.core.clocks import TargetClock
 from deskapp.core.keys import incident_key
 from deskapp.core.lifecycle import Event, EventKind
+from deskapp.storage.clock_cache import CLOCK_FIELDS, CachedClock, as_cached_clock, cached_clock
 from deskapp.storage.errors import ROW_ERRORS, StorageError, damaged_row
 from deskapp.storage.models import IncidentEvent
 from deskapp.storage.models import TargetClock as ClockRow
@@ -37,61 +36,6 @@ from deskapp.storage.records import INCIDENTS
 
 EVENTS = cast(Table, IncidentEvent.__table__)
 CLOCKS = cast(Table, ClockRow.__table__)
-
-
-class CachedClock(NamedTuple):
-    """What the cache keeps of a clock: everything but its reading at a given instant.
-
-    A tuple, compared field by field with what a fresh computation gives (a full
-    recomputation compares a few hundred thousand); fields by name everywhere else.
-    """
-
-    state: str
-    clock_start: datetime | None
-    due_at: datetime | None
-    warning_at: datetime | None
-    met_at: datetime | None
-    paused_since: datetime | None
-    paused_seconds: float
-    cycles: int
-
-
-CLOCK_FIELDS = CachedClock._fields
-
-
-def as_cached_clock(values: Iterable[Any]) -> CachedClock:
-    """A CachedClock from its values in field order, made as ``tuple`` makes one, without
-    NamedTuple's Python-level constructor: a full recomputation makes one for each of a few
-    hundred thousand cached and computed clocks."""
-    return _new_tuple(CachedClock, values)
-
-
-_new_tuple = tuple.__new__
-# The instants among them (SQLite keeps them as text, which a bulk read parses itself).
-INSTANT_FIELDS = ("clock_start", "due_at", "warning_at", "met_at", "paused_since")
-
-
-def cached_clock(clock: TargetClock) -> CachedClock:
-    """What the cache keeps of ``clock``."""
-    if clock.due is None:
-        state = ClockState.PENDING
-    elif clock.met_at is not None:
-        state = ClockState.MET if clock.met_at <= clock.due else ClockState.BREACHED
-    elif clock.paused_since is not None:
-        state = ClockState.PAUSED
-    else:
-        state = ClockState.RUNNING
-    return as_cached_clock((state.value, clock.clock_start, clock.due, clock.warning_at,
-                            clock.met_at, clock.paused_since, clock.paused_seconds,
-                            clock.cycles))
-
-
-def clock_from_cache(metric: str, target: Target, calendar: Calendar, cached: CachedClock
-                     ) -> TargetClock:
-    """The clock a cached row stands for, with its target and calendar."""
-    return TargetClock(metric, target, calendar, cached.clock_start, cached.due_at,
-                       cached.warning_at, cached.met_at, cached.paused_since,
-                       cached.paused_seconds, cached.cycles)
 
 
 # Statements of every write, built once (building one costs more than running it here).
