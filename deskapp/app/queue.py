@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 from deskapp.app import agreements
 from deskapp.app.people import default_author
 from deskapp.app.views import QueueRow, queue_row
-from deskapp.core.errors import InputError
-from deskapp.core.keys import parse_key
+from deskapp.core.keys import key_named
 from deskapp.core.queue import QueueFilter, SortKey, View, order_moves
 from deskapp.storage import queue as queries
 
@@ -33,19 +32,14 @@ def queue_ids(desk: Desk, wanted: QueueFilter | None = None, now: datetime | Non
               ) -> list[int]:
     """The ids of a view's incidents in queue order, sorted by the database."""
     wanted = wanted or QueueFilter()
-    number = None
-    if wanted.text and wanted.text.strip():
-        try:
-            number = parse_key(wanted.text)
-        except InputError:
-            number = None
     with desk.reading() as session:
         waiting: list[int] = []
         if wanted.view is View.WAITING_FOR_DOCUMENTATION:
             waiting = agreements.waiting_versions(session, desk.parsed)
         return queries.queue_ids(session.connection(), wanted, now or desk.clock(),
                                  me=wanted.me or default_author(),
-                                 office_zone=desk.sla.office_zone, number=number,
+                                 office_zone=desk.sla.office_zone,
+                                 number=key_named(wanted.text),
                                  waiting_versions=waiting)
 
 

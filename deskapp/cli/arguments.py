@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from deskapp.app.desk import Changed, Desk
 from deskapp.app.instants import parse_instant
 from deskapp.cli.printable import shown
 from deskapp.core.agreement import Agreement
 from deskapp.core.errors import InputError
+
+if TYPE_CHECKING:
+    from deskapp.app.desk import Changed, Desk
+    from deskapp.app.glance import Reader
 
 # Versions are stored as 32-bit integers.
 MAX_VERSION = 2**31 - 1
@@ -35,7 +38,7 @@ def write_options(parser: argparse.ArgumentParser, *, versioned: bool = True) ->
     db_option(parser)
 
 
-def instant(desk: Desk, text: str | None) -> datetime | None:
+def instant(desk: Reader, text: str | None) -> datetime | None:
     """A typed time; one without a UTC offset is the office's."""
     return parse_instant(text, desk.sla.office_zone) if text is not None else None
 
@@ -52,7 +55,7 @@ def how(desk: Desk, args: argparse.Namespace) -> dict[str, Any]:
     return given
 
 
-def agreement_of(desk: Desk, vendor: str) -> Agreement:
+def agreement_of(desk: Reader, vendor: str) -> Agreement:
     agreements = desk.agreements()
     if vendor not in agreements:
         raise InputError(f"unknown vendor {vendor!r}; expected one of: "

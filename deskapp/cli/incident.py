@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from deskapp.app.desk import Desk, default_author
-from deskapp.app.locations import database_url
-from deskapp.app.queue import QueueFilter, View
+from deskapp.app.glance import QueueFilter, Reader, View, read_with
+from deskapp.app.people import default_author
 from deskapp.app.views import IncidentDraft
 from deskapp.cli import SUMMARIES, update
 from deskapp.cli.arguments import (
@@ -45,6 +44,9 @@ from deskapp.core.errors import InputError
 from deskapp.core.lifecycle import parse_resolution_type, parse_status
 from deskapp.core.workflow import ChangeTier, Direction
 
+if TYPE_CHECKING:
+    from deskapp.app.desk import Desk
+
 
 def clock() -> datetime:
     """This machine's clock; the tests replace it."""
@@ -54,6 +56,9 @@ def clock() -> datetime:
 @contextmanager
 def open_desk(args: argparse.Namespace) -> Iterator[Desk]:
     """The desk on the database the command line, $DESKAPP_DB or the default names."""
+    from deskapp.app.desk import Desk
+    from deskapp.app.locations import database_url
+
     desk = Desk.open(database_url(getattr(args, "db", None)), clock=lambda: clock())
     try:
         yield desk
@@ -275,21 +280,27 @@ def run_update(args: argparse.Namespace) -> int:
 # ----- reading ------------------------------------------------------------------------------
 
 
-def _now(desk: Desk, args: argparse.Namespace) -> datetime:
-    return instant(desk, args.now) or desk.clock()
+def _now(reader: Reader, args: argparse.Namespace) -> datetime:
+    return instant(reader, args.now) or reader.clock()
+
+
+def _reading(args: argparse.Namespace, work: Callable[[Reader], str]) -> int:
+    """Print what ``work`` reads, from a glance at the database or else the desk."""
+    print(read_with(getattr(args, "db", None), lambda: clock(), work))
+    return 0
 
 
 def run_show(args: argparse.Namespace) -> int:
-    with open_desk(args) as desk:
-        now = _now(desk, args)
-        view = desk.show(args.key, now)
-        names = {m.key: m.name for m in agreement_of(desk, view.vendor).metrics}
-        zone = desk.sla.office_zone
+    def show(reader: Reader) -> str:
+        now = _now(reader, args)
+        view = reader.show(args.key, now)
+        names = {m.key: m.name for m in agreement_of(reader, view.vendor).metrics}
+        zone = reader.sla.office_zone
         if args.json:
-            print(json_text(incident_json(view, now, zone, names)))
-        else:
-            print(incident_text(view, now, zone, names))
-    return 0
+            return json_text(incident_json(view, now, zone, names))
+        return incident_text(view, now, zone, names)
+
+    return _reading(args, show)
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -299,31 +310,39 @@ def run_list(args: argparse.Namespace) -> int:
     if args.limit is not None and not 1 <= args.limit <= LARGEST_LIMIT:
         raise InputError(f"--limit must be 1 or more and at most {LARGEST_LIMIT:,}; "
                          f"got {args.limit}")
-    with open_desk(args) as desk:
-        now = _now(desk, args)
-        agreements = desk.agreements()
-        if args.vendor is not None:
-            chosen = [agreement_of(desk, args.vendor)]
-        else:
-            chosen = [agreements[k] for k in sorted(agreements)]
-        if args.severity is not None and not any(
-                args.severity in (s.key for s in a.severities) for a in chosen):
-            known = sorted({s.key for a in chosen for s in a.severities})
-            raise InputError(f"unknown severity {args.severity!r}; expected one of: "
-                             f"{', '.join(known)}")
-        if args.tier is not None and not any(
-                args.tier in (t.key for t in a.tiers) for a in chosen):
-            known = sorted({t.key for a in chosen for t in a.tiers})
-            raise InputError(f"unknown tier {args.tier!r}; expected one of: {', '.join(known)}")
+
+    def listing(reader: Reader) -> str:
+        now = _now(reader, args)
+        _check_filters(reader, args)
         wanted = QueueFilter(
             view=view, vendor=args.vendor, severity=args.severity, tier=args.tier,
             status=status, assignee=args.assignee, me=args.author or default_author(),
             due_within=within, text=args.text, limit=args.limit)
-        rows = desk.queue(wanted, now)
-        zone = desk.sla.office_zone
+        rows = reader.queue(wanted, now)
+        zone = reader.sla.office_zone
         if args.json:
-            print(json_text([row_json(row, now, zone) for row in rows]))
-        else:
-            print(queue_text(rows, now, zone))
-    return 0
+            return json_text([row_json(row, now, zone) for row in rows])
+        return queue_text(rows, now, zone)
 
+    return _reading(args, listing)
+
+
+def _check_filters(reader: Reader, args: argparse.Namespace) -> None:
+    """Refuse a vendor, severity or tier that no agreement has (the agreements are parsed
+    only when a filter needs them)."""
+    if args.vendor is None and args.severity is None and args.tier is None:
+        return
+    if args.vendor is not None:
+        chosen = [agreement_of(reader, args.vendor)]
+    else:
+        agreements = reader.agreements()
+        chosen = [agreements[k] for k in sorted(agreements)]
+    if args.severity is not None and not any(
+            args.severity in (s.key for s in a.severities) for a in chosen):
+        known = sorted({s.key for a in chosen for s in a.severities})
+        raise InputError(f"unknown severity {args.severity!r}; expected one of: "
+                         f"{', '.join(known)}")
+    if args.tier is not None and not any(
+            args.tier in (t.key for t in a.tiers) for a in chosen):
+        known = sorted({t.key for a in chosen for t in a.tiers})
+        raise InputError(f"unknown tier {args.tier!r}; expected one of: {', '.join(known)}")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from deskapp.app.desk import Changed, Desk
 from deskapp.cli.arguments import done, how, instant, write_options
 from deskapp.core.agreement_file import CHANNELS
 from deskapp.core.errors import InputError
@@ -22,6 +21,9 @@ from deskapp.core.workflow import (
     Respond,
     SetStatus,
 )
+
+if TYPE_CHECKING:
+    from deskapp.app.desk import Changed, Desk
 
 # (option's dest, the incident's field)
 FIELDS = (("title", "title"), ("description", "description"), ("reporter", "reporter"),

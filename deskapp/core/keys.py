@@ -28,3 +28,13 @@ def parse_key(key: str) -> int:
         raise InputError(f"{key!r} is not an incident key: incident numbers run from 1 to "
                          f"{MAX_INCIDENT_NUMBER}; expected one like INC-000123")
     return number
+
+
+def key_named(text: str | None) -> int | None:
+    """The incident number a search text names, when it is a key (INC-000123, 123)."""
+    if not (text and text.strip()):
+        return None
+    try:
+        return parse_key(text)
+    except InputError:
+        return None

@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 from deskapp.core.agreement_versions import Origin, VersionInfo
 from deskapp.paths import DATABASE_ENV, default_database_file
+from deskapp.storage.sqlite_reads import maybe_instant
 
 _VERSIONS = """
 SELECT a.id, v.key, a.number, a.version, a.effective_at, a.made_by, a.loaded_at, a.origin,
@@ -34,11 +35,6 @@ def sqlite_file(cli_value: str | None) -> Path | None:
     return None
 
 
-def _instant(value: str | None) -> datetime | None:
-    # Stored as the UTC wall time, as deskapp.storage.models.UTCDateTime writes it.
-    return None if value is None else datetime.fromisoformat(value).replace(tzinfo=UTC)
-
-
 def stored_versions(path: Path) -> list[tuple[VersionInfo, str]] | None:
     """Every stored agreement version of the file with its text; None when the file does not
     exist or its schema has no versions as this deskapp keeps them (then the desk opens it
@@ -50,14 +46,21 @@ def stored_versions(path: Path) -> list[tuple[VersionInfo, str]] | None:
     except sqlite3.Error:
         return None
     try:
+        return versions_in(connection)
+    finally:
+        connection.close()
+
+
+def versions_in(connection: sqlite3.Connection) -> list[tuple[VersionInfo, str]] | None:
+    """Every stored agreement version with its text, read on an open ``connection``; None
+    as ``stored_versions`` says."""
+    try:
         rows = connection.execute(_VERSIONS).fetchall()
     except sqlite3.Error:
         return None
-    finally:
-        connection.close()
     try:
-        return [(VersionInfo(id, key, number, version, _instant(effective), by,
-                             _instant(made) or datetime.min.replace(tzinfo=UTC),
+        return [(VersionInfo(id, key, number, version, maybe_instant(effective), by,
+                             maybe_instant(made) or datetime.min.replace(tzinfo=UTC),
                              Origin(origin), digest, bool(current)), source)
                 for id, key, number, version, effective, by, made, origin, digest, current,
                 source in rows]
