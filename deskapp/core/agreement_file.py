@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays as holidays_package
-
 from deskapp.core.agreement import (
     SITE,
     Agreement,
@@ -29,6 +27,7 @@ from deskapp.core.agreement import (
 )
 from deskapp.core.calendar import HolidayKind
 from deskapp.core.errors import InputError
+from deskapp.core.holiday_countries import country_holidays
 from deskapp.core.open_hours import MINUTES_PER_DAY, OpenInterval, parse_interval
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -63,7 +62,7 @@ def country_subdivisions(code: str) -> tuple[str, ...] | None:
     if not code.isascii() or not code.isalpha() or not code.isupper():
         return None
     try:
-        found = holidays_package.country_holidays(code)
+        found = country_holidays(code)
     except NotImplementedError:
         return None
     return tuple(found.subdivisions)

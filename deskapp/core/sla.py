@@ -8,8 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
-import holidays as holidays_package
-
 from deskapp.core.agreement import SITE, Agreement, CalendarSpec, ClockStart, Target, Unit
 from deskapp.core.calendar import (
     Calendar,
@@ -17,6 +15,7 @@ from deskapp.core.calendar import (
     ExplanationStep,
 )
 from deskapp.core.errors import InputError
+from deskapp.core.holiday_countries import country_holidays
 
 
 class SlaError(InputError):
@@ -32,13 +31,13 @@ class Site:
 
 
 def _country_holidays(country: str, subdivision: str | None, year: int) -> dict[date, str]:
-    found: Any = holidays_package.country_holidays(country, subdiv=subdivision, years=year)
+    found: Any = country_holidays(country, subdiv=subdivision, years=year)
     return dict(found.items())
 
 
 def _holiday_data_until(country: str) -> int | None:
     """The last year the holidays package has rules for this country."""
-    end_year = getattr(holidays_package.country_holidays(country).__class__, "end_year", None)
+    end_year = getattr(country_holidays(country).__class__, "end_year", None)
     return int(end_year) if end_year is not None else None
 
 
