@@ -44,6 +44,7 @@ from deskapp.ui.details import (
     new_person_question,
 )
 from deskapp.ui.infobar import InfoBar
+from deskapp.ui.mnemonics import with_mnemonics
 from deskapp.ui.new_incident import NewIncidentDialog
 from deskapp.ui.opening import Catalog
 from deskapp.ui.queue_controller import QueueController, Written
@@ -223,20 +224,31 @@ class IncidentActions(QObject):
         self.by_name = {spec.name: make_action(window, spec.text, spec.shortcut,
                                                self._trigger(spec), spec.tip)
                         for spec in SPECS}
+        # The actions written at once with one key, each also offered with a "Happened
+        # at" (as the command line's --at), for what happened before it is recorded.
+        at_once = [spec for spec in SPECS if spec.fields is None]
+        texts = with_mnemonics([f"{spec.text.replace('&', '')} at…" for spec in at_once])
+        self.at_a_time = {spec.name: make_action(window, text, "", self._trigger(spec, True),
+                                                 f"{spec.tip}, giving when it happened")
+                          for spec, text in zip(at_once, texts, strict=True)}
         self._about: str | None = None  # the incident the last message was about
         self._info_about: str | None = None
         self._status_text = ""
         shown.changed.connect(self.update)
         shown.changed.connect(self._moved_on)
 
-    def _trigger(self, spec: ActionSpec) -> Callable[[], object]:
-        return lambda: self.take(spec.name)
+    def _trigger(self, spec: ActionSpec, when: bool = False) -> Callable[[], object]:
+        return lambda: self.take(spec.name, when=when)
 
     def fill_menu(self, menu: QMenu) -> None:
         for spec in SPECS:
             menu.addAction(self.by_name[spec.name])
             if spec.name in MENU_BREAKS_AFTER:
                 menu.addSeparator()
+        menu.addSeparator()
+        earlier = menu.addMenu("At an earlier &time")
+        for action in self.at_a_time.values():
+            earlier.addAction(action)
 
     def fill_toolbar(self, toolbar: QToolBar) -> None:
         for name in TOOLBAR:
@@ -253,11 +265,14 @@ class IncidentActions(QObject):
                 allowed = allowed_actions(incident.standing(), agreement)
         for spec in SPECS:
             self.by_name[spec.name].setEnabled(spec.action in allowed)
+            if spec.name in self.at_a_time:
+                self.at_a_time[spec.name].setEnabled(spec.action in allowed)
 
     # ----- an action on the incident shown ------------------------------------------------
 
-    def take(self, name: str) -> ActionDialog | None:
-        """The action ``name`` on the incident shown: its dialog, or the write at once."""
+    def take(self, name: str, *, when: bool = False) -> ActionDialog | None:
+        """The action ``name`` on the incident shown: its dialog, or the write at once
+        (``when``: a dialog anyway, for when it happened)."""
         spec = next(spec for spec in SPECS if spec.name == name)
         incident = self.shown.incident
         if incident is None or self.station.desk is None:
@@ -269,12 +284,13 @@ class IncidentActions(QObject):
         asked = Asked(incident, self.station.agreement_of(incident.vendor),
                       self.station.prefs.me, tuple(self.station.users()),
                       self.station.display.office_zone)
-        if spec.fields is None:
+        if spec.fields is None and not when:
             self._perform(spec, asked, incident.version, {}, None)
             return None
         confirm = (lambda values: new_person_question(values, asked)) \
             if spec.action is Action.ASSIGN else None
-        dialog = ActionDialog(spec.title, incident.key, incident.version, spec.fields(asked),
+        fields = spec.fields(asked) if spec.fields is not None else []
+        dialog = ActionDialog(spec.title, incident.key, incident.version, fields,
                               spec.explanation, self.window, zone=asked.zone,
                               now=self.station.clock(), confirm=confirm)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

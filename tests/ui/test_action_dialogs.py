@@ -147,3 +147,31 @@ def test_a_new_incident_dialog_opens_on_the_vendor(qtbot, window) -> None:
     assert isinstance(dialog, NewIncidentDialog)
     qtbot.waitUntil(dialog.isVisible)
     assert dialog.focusWidget() is dialog.vendor
+
+
+def test_an_action_of_one_key_can_be_given_when_it_happened(qtbot, window, desk: Desk,
+                                                            clock: Clock) -> None:
+    key = log(desk, "magaya", "2").incident.key
+    select(qtbot, window, key)
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Incident")
+    earlier_menu = next(a.menu() for a in menu.actions() if a.text() == "At an earlier &time")
+    entries = {a.text().replace("&", ""): a for a in earlier_menu.actions()}
+    assert set(entries) == {"Escalate tier at…", "Lower tier at…", "Resume at…", "Close at…"}
+    assert entries["Escalate tier at…"].isEnabled()
+    assert not entries["Close at…"].isEnabled()  # as Close itself: not before a resolve
+    found = {letter_of(a.text()) for a in earlier_menu.actions()}
+    assert len(found) == 4 and None not in found
+
+    clock.advance(hours=1)
+    entries["Escalate tier at…"].trigger()
+    qtbot.waitUntil(lambda: isinstance(window.dialog, ActionDialog))
+    dialog = window.dialog
+    assert dialog.happened is not None
+    earlier = clock.now - timedelta(minutes=25)
+    dialog.set_happened_at(earlier)
+    assert desk.show(key).tier == "I"  # nothing written before OK
+    ok(qtbot, dialog)
+    settle(qtbot, window)
+    shown = desk.show(key)
+    assert shown.tier == "II(a)"
+    assert [e.at for e in shown.events if e.kind is EventKind.TIER_CHANGED] == [earlier]
