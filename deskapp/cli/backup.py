@@ -97,7 +97,7 @@ def run_create(args: argparse.Namespace) -> int:
             return 0
     else:
         taken = backups.create(url, now=clock(), folder=args.folder)
-    print(f"{taken.path}: {taken.state}, {taken.incidents or 0:,} incidents")
+    print(f"{taken.path}: {taken.state}, {plural(taken.incidents or 0, 'incident')}")
     return 0
 
 

@@ -36,7 +36,7 @@ def _titles(capsys: pytest.CaptureFixture[str], db: str) -> str:
 def test_create_list_verify_and_restore(capsys: pytest.CaptureFixture[str], db: str,
                                         tmp_path: Path) -> None:
     code, out, _ = run(capsys, "backup", "create", "--db", db)
-    assert code == 0 and "verified, 1 incidents" in out
+    assert code == 0 and "verified, 1 incident\n" in out
     assert str(tmp_path / "share") in out
     run(capsys, "incident", "add", "--vendor", "maqsu", "--severity", "high", "--title",
         "Lost", "--db", db, "--as", "ana")
