@@ -100,7 +100,8 @@ class _Read:
 
     def numbers(self, group: _Group) -> list[int]:
         if not group.numbers:
-            group.numbers = list(map(self.clocks.numbers.__getitem__, group.rows))
+            group.numbers = list(map(self.incidents.numbers.__getitem__,
+                                     map(self.incident_of.__getitem__, group.rows)))
         return group.numbers
 
     def starts(self, group: _Group) -> list[float]:
@@ -154,9 +155,8 @@ def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now:
                                         agreement, zone, window)
     windows = [part.window for part in parts.values()]
     incidents = store.incidents(session, windows)
-    clocks = store.clocks(session, windows, now, _LATE)
-    position = {number: index for index, number in enumerate(incidents.numbers)}
-    incident_of = list(map(position.__getitem__, clocks.numbers))
+    clocks = store.clocks(session, windows, incidents, now, _LATE)
+    incident_of = clocks.incidents
     read = _Read(list(parts.values()), incidents, clocks, incident_of,
                  store.severity_changed(session, windows, len(incidents.numbers)))
     # What decides how a clock counts and which calendar it is counted in, per incident.
