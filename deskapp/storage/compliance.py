@@ -164,7 +164,9 @@ def incidents(session: Session, windows: Sequence[Window]) -> Incidents:
     ], INCIDENTS, _wanted(windows))
     if found is None:
         return Incidents([], [], [], [], [], [], [])
-    return Incidents(*(list(map(int, column)) for column in found[:3]), *found[3:])
+    ids, numbers, versions, *texts = found
+    return Incidents(list(map(int, ids)), list(map(int, numbers)), list(map(int, versions)),
+                     *texts)
 
 
 def state_at(now: datetime) -> ColumnElement[str]:
