@@ -161,11 +161,16 @@ def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now:
     incident_of = clocks.incidents
     read = _Read(list(parts.values()), incidents, clocks, incident_of,
                  store.severity_changed(session, windows, len(incidents.numbers)))
-    # What decides how a clock counts and which calendar it is counted in, per incident.
-    kinds = list(zip(incidents.versions, incidents.site_zones, incidents.site_countries,
-                     incidents.severities, incidents.tiers, strict=True))
-    rows_by: dict[tuple[tuple[int, str, str, str, str], str, str], list[int]] = {}
-    for index, key in enumerate(zip(map(kinds.__getitem__, incident_of), clocks.metrics,
+    # What decides how a clock counts and which calendar it is counted in, per incident:
+    # numbered, so that grouping the clocks hashes a number rather than five fields.
+    per_incident = list(zip(incidents.versions, incidents.site_zones,
+                            incidents.site_countries, incidents.severities, incidents.tiers,
+                            strict=True))
+    kinds = list(dict.fromkeys(per_incident))
+    kind_of = list(map({kind: number for number, kind in enumerate(kinds)}.__getitem__,
+                       per_incident))
+    rows_by: dict[tuple[int, str, str], list[int]] = {}
+    for index, key in enumerate(zip(map(kind_of.__getitem__, incident_of), clocks.metrics,
                                     clocks.states, strict=True)):
         found = rows_by.get(key)
         if found is None:
@@ -174,7 +179,8 @@ def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now:
             found.append(index)
     looked_up: dict[tuple[int, str, str, str], dict[str, _Target]] = {}
     book = desk.sla.book
-    for ((version, zone, country, severity, tier), metric, state), rows in rows_by.items():
+    for (kind, metric, state), rows in rows_by.items():
+        version, zone, country, severity, tier = kinds[kind]
         targets = looked_up.get((version, severity, zone, country))
         pinned = desk.parsed.get(session, version)
         if targets is None:

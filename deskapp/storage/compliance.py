@@ -47,10 +47,11 @@ _SEPARATOR = "\x1f"  # the unit separator: in no key, name, number or instant
 
 
 class Incidents(NamedTuple):
-    """The period's incidents, a list per field in one order: id, number, agreement version,
-    site zone and country ('' for none), severity and tier."""
+    """The period's incidents, a list per field in one order: id (as the database writes it:
+    only matched with the clocks'), number, agreement version, site zone and country (''
+    for none), severity and tier."""
 
-    ids: list[int]
+    ids: list[str]
     numbers: list[int]
     versions: list[int]
     site_zones: list[str]
@@ -165,8 +166,7 @@ def incidents(session: Session, windows: Sequence[Window]) -> Incidents:
     if found is None:
         return Incidents([], [], [], [], [], [], [])
     ids, numbers, versions, *texts = found
-    return Incidents(list(map(int, ids)), list(map(int, numbers)), list(map(int, versions)),
-                     *texts)
+    return Incidents(ids, list(map(int, numbers)), list(map(int, versions)), *texts)
 
 
 def state_at(now: datetime) -> ColumnElement[str]:
@@ -219,7 +219,7 @@ def clocks(session: Session, windows: Sequence[Window], found: Incidents, now: d
                            _wanted(windows))
     if columns is None:
         return Clocks([], [], [], [], [], [], [])
-    ids = list(map(int, columns[0]))
+    ids = columns[0]
     position = dict(zip(found.ids, range(len(found.ids)), strict=True))
     kept = list(map(position.__contains__, ids))
     if not all(kept):  # the clocks of other incidents
