@@ -302,7 +302,7 @@ def _notes(part: _Vendor, rows: Sequence[ComplianceRow]) -> list[str]:
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a report is made, as it was before after.
+    """Python's cycle collector paused while a report is made (then left as it was found).
 
     A report over 100,000 incidents makes about a million lists and tuples, none of them
     in a cycle, and the collector would walk the survivors again and again (SQLite: 1.82 s

@@ -106,8 +106,7 @@ def _instant_text(column: Any, sqlite: bool) -> ColumnElement[str]:
 
 
 def _timestamps(values: list[str], sqlite: bool) -> list[float]:
-    """The UTC timestamps of ``_instant_text``'s texts, NaN for none; in C but for the last
-    step."""
+    """The UTC timestamps of ``_instant_text``'s texts, NaN for none; in C."""
     if not sqlite:
         return list(map(float, values))
     seconds = list(map(timedelta.total_seconds,
