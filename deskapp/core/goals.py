@@ -4,7 +4,7 @@ misses it can take, said honestly when there are few tickets."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -103,13 +103,20 @@ def standing(goal: Goal, vendor: str, vendor_name: str, period: Period,
              tickets: Iterable[tuple[int, Outcome]], over: bool) -> GoalStanding:
     """Where ``goal`` stands with ``tickets`` (incident number, outcome) so far; ``over``:
     the period has ended."""
+    by: dict[Outcome, list[int]] = {which: [] for which in Outcome}
+    for number, which in tickets:
+        by[which].append(number)
+    return standing_of(goal, vendor, vendor_name, period, by, over)
+
+
+def standing_of(goal: Goal, vendor: str, vendor_name: str, period: Period,
+                numbers: Mapping[Outcome, Collection[int]], over: bool) -> GoalStanding:
+    """``standing`` with the tickets' incident numbers by outcome (an outcome missing: none)."""
     if not measured(goal):
         return GoalStanding(vendor, vendor_name, goal.key, goal.description, goal.percent,
                             period, GoalState.NOT_MEASURED,
                             wording="Not measured here: the desk records no downtime.")
-    by: dict[Outcome, list[int]] = {which: [] for which in Outcome}
-    for number, which in tickets:
-        by[which].append(number)
+    by = {which: tuple(sorted(numbers.get(which, ()))) for which in Outcome}
     met, breached = len(by[Outcome.MET]), len(by[Outcome.BREACHED])
     open_ = len(by[Outcome.RUNNING]) + len(by[Outcome.PENDING])
     total = met + breached + open_
@@ -129,10 +136,8 @@ def standing(goal: Goal, vendor: str, vendor_name: str, period: Period,
         state = GoalState.ON_TRACK
     result = GoalStanding(
         vendor, vendor_name, goal.key, goal.description, goal.percent, period, state,
-        met_numbers=tuple(sorted(by[Outcome.MET])),
-        breached_numbers=tuple(sorted(by[Outcome.BREACHED])),
-        running_numbers=tuple(sorted(by[Outcome.RUNNING])),
-        pending_numbers=tuple(sorted(by[Outcome.PENDING])),
+        met_numbers=by[Outcome.MET], breached_numbers=by[Outcome.BREACHED],
+        running_numbers=by[Outcome.RUNNING], pending_numbers=by[Outcome.PENDING],
         misses_allowed=allowed, misses_left=left, tickets_for_one_miss=one_miss)
     return _with_wording(result, share)
 
@@ -182,12 +187,10 @@ def _worded(found: GoalStanding, text: str) -> GoalStanding:
     return replace(found, wording=text)
 
 
-def row_tickets(row: ComplianceRow) -> list[tuple[int, Outcome]]:
-    """The tickets of a report row, as a goal counts them."""
-    return ([(n, Outcome.MET) for n in row.met_numbers]
-            + [(n, Outcome.BREACHED) for n in row.breached_numbers]
-            + [(n, Outcome.RUNNING) for n in row.running_numbers]
-            + [(n, Outcome.PENDING) for n in row.pending_numbers])
+def row_tickets(row: ComplianceRow) -> dict[Outcome, tuple[int, ...]]:
+    """The tickets of a report row by outcome, as a goal counts them (``standing_of``)."""
+    return {Outcome.MET: row.met_numbers, Outcome.BREACHED: row.breached_numbers,
+            Outcome.RUNNING: row.running_numbers, Outcome.PENDING: row.pending_numbers}
 
 
 @dataclass(frozen=True)

@@ -374,3 +374,19 @@ def test_goals_this_month_are_each_vendors_month(desk: Desk, clock: Clock) -> No
     months = {(t.vendor, t.key): [m.period.label for m in t.months] for t in trends}
     assert months[("maqsu", "availability")] == ["2026-11", "2026-12"]
     assert months[("magaya", "tier-i-resolution")] == ["2026-10", "2026-11"]
+
+
+def test_a_report_is_the_same_whichever_way_its_clocks_are_read(
+        desk: Desk, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Most of the database's incidents: every clock is read and those of other periods left
+    # out; a few: only theirs are read, through the index. Both give the same report.
+    from deskapp.storage import compliance as store
+
+    _build(desk, clock, 40, seed=5)
+    for period in (Period.month(2026, 10), Period.month(2026, 12)):
+        reports = []
+        for most in (True, False):
+            monkeypatch.setattr(store, "_most", lambda session, incidents, most=most: most)
+            reports.append(desk.compliance(period, now=NOW))
+        assert reports[0] == reports[1]
+        assert reports[0].logged > 0

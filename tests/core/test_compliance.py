@@ -121,6 +121,29 @@ def test_times_to_target_are_the_calendars_business_time(agreements: dict[str, A
         times_to_target(critical, None, [0.0], [], [])
 
 
+def test_open_time_places_openings_closings_and_closed_time_exactly(
+        agreements: dict[str, Agreement]) -> None:
+    # Timestamps exactly at each opening and closing, and in the closed time between: the
+    # business time between any two is the calendar's own, to the bit where it is whole.
+    book = CalendarBook(first_year=2026)
+    agreement = agreements["magaya"]
+    target = agreement.target("resolution", "2")
+    calendar = book.calendar(agreement.calendars[target.calendar], SITE)
+    first = t("2026-10-28T00:00+00:00").timestamp()
+    last = t("2026-11-06T00:00+00:00").timestamp()
+    open_time = OpenTime(calendar, first, last)
+    edges, moment = [], datetime.fromtimestamp(first, UTC)
+    while (moment := calendar.state_at(moment).changes_at).timestamp() <= last:
+        edges.append(moment.timestamp())
+    assert len(edges) > 10
+    stamps = [first, *edges, *(edge + 1800.0 for edge in edges if edge + 1800.0 <= last)]
+    positions = open_time.positions(stamps)
+    start = datetime.fromtimestamp(first, UTC)
+    for stamp, position in zip(stamps, positions, strict=True):
+        assert position == calendar.business_seconds_between(
+            start, datetime.fromtimestamp(stamp, UTC))
+
+
 def test_median_and_90th_percentile() -> None:
     assert median([]) is None and percentile([], 0.9) is None
     assert median([1.0, 2.0, 10.0]) == 2.0
