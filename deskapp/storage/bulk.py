@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import Connection, Table, func, insert, select
 
 from deskapp.core.lifecycle import Event
-from deskapp.storage.fast import sqlite_insert
+from deskapp.storage.fast import insert_sqlite_values, sqlite_insert, sqlite_values
 from deskapp.storage.models import (
     AgreementVersion,
     Incident,
@@ -75,11 +75,16 @@ def insert_incidents(connection: Connection, rows: Sequence[dict[str, Any]]) -> 
         return list(connection.execute(
             insert(INCIDENTS).returning(INCIDENTS.c.id, sort_by_parameter_order=True),
             rows).scalars())
-    first = (connection.scalar(select(func.max(INCIDENTS.c.id))) or 0) + 1
+    first = first_free_id(connection)
     ids = list(range(first, first + len(rows)))
     sqlite_insert(connection, INCIDENTS,
                   [{**row, "id": new} for new, row in zip(ids, rows, strict=True)])
     return ids
+
+
+def first_free_id(connection: Connection) -> int:
+    """The id after the highest incident's: the next one SQLite gives."""
+    return (connection.scalar(select(func.max(INCIDENTS.c.id))) or 0) + 1
 
 
 class Timeline(NamedTuple):
@@ -95,17 +100,46 @@ def insert_timelines(connection: Connection, ids: Sequence[int],
                      timelines: Sequence[Timeline]) -> int:
     """Insert the timelines and cached clocks of the incidents ``ids`` (as
     ``insert_incidents`` returned them, in the same order); the number of events."""
+    events, clocks = _timeline_rows(ids, timelines)
+    _insert(connection, EVENTS, events)
+    _insert(connection, CLOCKS, clocks)
+    return len(events)
+
+
+def _timeline_rows(ids: Sequence[int], timelines: Sequence[Timeline]
+                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     events = [{"incident_id": incident_id, "seq": seq, "kind": event.kind.value,
                "at": event.at, "recorded_at": recorded, "author": event.author,
                "data": dict(event.data)}
               for incident_id, timeline in zip(ids, timelines, strict=True)
               for seq, (event, recorded) in enumerate(
                   zip(timeline.events, timeline.recorded, strict=True), start=1)]
-    _insert(connection, EVENTS, events)
-    _insert(connection, CLOCKS, [{"incident_id": incident_id, **clock}
-                                 for incident_id, timeline in zip(ids, timelines, strict=True)
-                                 for clock in timeline.clocks])
-    return len(events)
+    clocks = [{"incident_id": incident_id, **clock}
+              for incident_id, timeline in zip(ids, timelines, strict=True)
+              for clock in timeline.clocks]
+    return events, clocks
+
+
+# A batch made in one process and written by another (SQLite only): each table's name, the
+# columns filled and the rows' values, as ``fast.sqlite_values`` makes them.
+SqliteBatch = list[tuple[str, list[str], list[tuple[Any, ...]]]]
+
+
+def sqlite_batch(first_id: int, rows: Sequence[dict[str, Any]],
+                 timelines: Sequence[Timeline]) -> SqliteBatch:
+    """New incidents' rows (every column but the id), timelines and cached clocks as
+    ``insert_sqlite_batch`` writes them, the incidents numbered from ``first_id``."""
+    ids = range(first_id, first_id + len(rows))
+    events, clocks = _timeline_rows(ids, timelines)
+    return [(str(table.name), *sqlite_values(table, table_rows)) for table, table_rows in (
+        (INCIDENTS, [{**row, "id": new} for new, row in zip(ids, rows, strict=True)]),
+        (EVENTS, events), (CLOCKS, clocks))]
+
+
+def insert_sqlite_batch(connection: Connection, batch: SqliteBatch) -> None:
+    """Write a batch ``sqlite_batch`` made: each table's rows in one statement."""
+    for table, names, values in batch:
+        insert_sqlite_values(connection, table, names, values)
 
 
 def _insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
