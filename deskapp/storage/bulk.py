@@ -6,14 +6,20 @@ whole batch, where the desk's writes insert one incident at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Connection, Table, func, insert, select
 
 from deskapp.core.lifecycle import Event
-from deskapp.storage.fast import insert_sqlite_values, sqlite_insert, sqlite_values
+from deskapp.storage.fast import (
+    insert_sqlite_values,
+    sqlite_insert,
+    sqlite_instants,
+    sqlite_json,
+    sqlite_values,
+)
 from deskapp.storage.models import (
     AgreementVersion,
     Incident,
@@ -100,24 +106,46 @@ def insert_timelines(connection: Connection, ids: Sequence[int],
                      timelines: Sequence[Timeline]) -> int:
     """Insert the timelines and cached clocks of the incidents ``ids`` (as
     ``insert_incidents`` returned them, in the same order); the number of events."""
-    events, clocks = _timeline_rows(ids, timelines)
-    _insert(connection, EVENTS, events)
+    clocks = _clock_rows(ids, timelines)
+    if connection.dialect.name == "sqlite":
+        events = _sqlite_events(ids, timelines)
+        insert_sqlite_values(connection, EVENTS.name, _EVENT_COLUMNS, events)
+        sqlite_insert(connection, CLOCKS, clocks)
+        return len(events)
+    rows = [dict(zip(_EVENT_COLUMNS, values, strict=True)) for values in _events(
+        ids, timelines, lambda moment: moment, dict)]
+    _insert(connection, EVENTS, rows)
     _insert(connection, CLOCKS, clocks)
-    return len(events)
+    return len(rows)
 
 
-def _timeline_rows(ids: Sequence[int], timelines: Sequence[Timeline]
-                   ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    events = [{"incident_id": incident_id, "seq": seq, "kind": event.kind.value,
-               "at": event.at, "recorded_at": recorded, "author": event.author,
-               "data": dict(event.data)}
-              for incident_id, timeline in zip(ids, timelines, strict=True)
-              for seq, (event, recorded) in enumerate(
-                  zip(timeline.events, timeline.recorded, strict=True), start=1)]
-    clocks = [{"incident_id": incident_id, **clock}
-              for incident_id, timeline in zip(ids, timelines, strict=True)
-              for clock in timeline.clocks]
-    return events, clocks
+_EVENT_COLUMNS = ["incident_id", "seq", "kind", "at", "recorded_at", "author", "data"]
+
+
+def _events(ids: Iterable[int], timelines: Iterable[Timeline],
+            instant: Callable[[datetime], Any], data: Callable[[Any], Any]
+            ) -> list[tuple[Any, ...]]:
+    """The timelines' rows, each value of ``_EVENT_COLUMNS`` in turn, their instants and
+    data made by ``instant`` and ``data``."""
+    return [(incident_id, seq, event.kind.value, instant(event.at), instant(recorded),
+             event.author, data(event.data))
+            for incident_id, timeline in zip(ids, timelines, strict=True)
+            for seq, (event, recorded) in enumerate(
+                zip(timeline.events, timeline.recorded, strict=True), start=1)]
+
+
+def _sqlite_events(ids: Iterable[int], timelines: Iterable[Timeline]
+                   ) -> list[tuple[Any, ...]]:
+    """The timelines' rows made as the columns' types make them for SQLite, without rows
+    by name in between: 0.70 s for an import's 200,000 timeline entries where
+    ``fast.sqlite_values`` took 1.30 s."""
+    return _events(ids, timelines, sqlite_instants(), sqlite_json)
+
+
+def _clock_rows(ids: Iterable[int], timelines: Iterable[Timeline]) -> list[dict[str, Any]]:
+    return [{"incident_id": incident_id, **clock}
+            for incident_id, timeline in zip(ids, timelines, strict=True)
+            for clock in timeline.clocks]
 
 
 # A batch made in one process and written by another (SQLite only): each table's name, the
@@ -130,10 +158,11 @@ def sqlite_batch(first_id: int, rows: Sequence[dict[str, Any]],
     """New incidents' rows (every column but the id), timelines and cached clocks as
     ``insert_sqlite_batch`` writes them, the incidents numbered from ``first_id``."""
     ids = range(first_id, first_id + len(rows))
-    events, clocks = _timeline_rows(ids, timelines)
-    return [(str(table.name), *sqlite_values(table, table_rows)) for table, table_rows in (
-        (INCIDENTS, [{**row, "id": new} for new, row in zip(ids, rows, strict=True)]),
-        (EVENTS, events), (CLOCKS, clocks))]
+    return [
+        (str(INCIDENTS.name), *sqlite_values(
+            INCIDENTS, [{**row, "id": new} for new, row in zip(ids, rows, strict=True)])),
+        (str(EVENTS.name), _EVENT_COLUMNS, _sqlite_events(ids, timelines)),
+        (str(CLOCKS.name), *sqlite_values(CLOCKS, _clock_rows(ids, timelines)))]
 
 
 def insert_sqlite_batch(connection: Connection, batch: SqliteBatch) -> None:
