@@ -22,7 +22,7 @@ from deskapp.app import incoming
 from deskapp.app.incoming import Imported, Known, Problems
 from deskapp.core.errors import InputError
 from deskapp.core.keys import incident_key
-from deskapp.storage import bulk, transfer
+from deskapp.storage import bulk, search, transfer
 from deskapp.storage.database import serialize
 from deskapp.storage.engine import is_sqlite
 from deskapp.storage.locks import NUMBERING_LOCK
@@ -105,20 +105,21 @@ def _import(desk: Desk, connection: Connection, plan: _Plan,
     writer = _Writer(desk, connection, plan.known)
     made: dict[int, dict[str, Any]] = {}
     working = True
-    for chunk in range(count):
-        while chunk not in made:
-            if working and not received.empty():
-                working = _take(received.get(), made)
-                continue
-            mine = _claim(claims, count)
-            if mine is None and not working:
-                mine = chunk  # the worker stopped before sending it
-            if mine is not None:
-                made[mine] = _made(plan, desk.sla, mine)
-            else:  # nothing to do but wait for the worker
-                working = _take(received.get(), made)
-        writer.write(made.pop(chunk))
-    return writer.imported(len(plan.items))
+    with search.words_indexed_at_the_end(connection):
+        for chunk in range(count):
+            while chunk not in made:
+                if working and not received.empty():
+                    working = _take(received.get(), made)
+                    continue
+                mine = _claim(claims, count)
+                if mine is None and not working:
+                    mine = chunk  # the worker stopped before sending it
+                if mine is not None:
+                    made[mine] = _made(plan, desk.sla, mine)
+                else:  # nothing to do but wait for the worker
+                    working = _take(received.get(), made)
+            writer.write(made.pop(chunk))
+        return writer.imported(len(plan.items))
 
 
 def _take(message: bytes | None, made: dict[int, dict[str, Any]]) -> bool:

@@ -7,8 +7,13 @@ the incident's fields and timeline, which reads every row (such searches are rar
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import (
     ColumnElement,
+    Connection,
     Integer,
     and_,
     column,
@@ -29,6 +34,55 @@ INDEX_TABLE = "incident_words"
 
 _SQLITE_INDEX = table(INDEX_TABLE, column("incident_id", Integer))
 _POSTGRESQL_INDEX = table(INDEX_TABLE, column("incident_id", Integer), column("words"))
+
+
+# The triggers that index each new incident and timeline entry (db/versions/0004), and how
+# each reads: "... AFTER INSERT ON table [WHEN condition] BEGIN INSERT INTO index(columns)
+# VALUES (values); END".
+_INSERT_TRIGGERS = ("incident_words_logged", "incident_words_written")
+_INSERT_TRIGGER = re.compile(
+    r"AFTER INSERT ON (?P<table>\w+)\s+(?:WHEN (?P<when>.+?)\s+)?BEGIN\s+"
+    r"(?P<insert>INSERT INTO \w+\s*\([\w\s,]+\))\s*VALUES\s*\((?P<values>.+)\);\s*END\s*$",
+    re.DOTALL | re.IGNORECASE)
+
+
+@contextmanager
+def words_indexed_at_the_end(connection: Connection) -> Iterator[None]:
+    """In an SQLite write transaction: the incidents and timeline entries inserted in the
+    block get their words indexed at its end, one statement for all of each, instead of by
+    the triggers as each statement ends (an import of 20,000 incidents in 10 statements a
+    table: 2.0 s of inserts with the triggers, 1.1 s without and 0.6 s for the index).
+
+    The index's rows are the triggers' own: their statement, made to read every row
+    inserted. A trigger not of that shape (a later schema) is left to do its work."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    triggers = connection.exec_driver_sql(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (?, ?)",
+        _INSERT_TRIGGERS).all()
+    shapes = [(name, sql, _INSERT_TRIGGER.search(sql)) for name, sql in triggers]
+    bulk = [(name, sql, shape) for name, sql, shape in shapes if shape is not None]
+    if len(bulk) != len(_INSERT_TRIGGERS):
+        yield
+        return
+    indexing = []
+    for name, _, shape in bulk:
+        table = shape["table"]
+        since = connection.exec_driver_sql(
+            f"SELECT coalesce(max(rowid), 0) + 1 FROM main.{table}").scalar_one()
+        condition = f" AND ({shape['when']})" if shape["when"] else ""
+        # The trigger's "new" is each row inserted since.
+        indexing.append((f"{shape['insert']} SELECT {shape['values']} FROM main.{table} AS new"
+                         f" WHERE new.rowid >= ?{condition}", since))
+        connection.exec_driver_sql(f"DROP TRIGGER {name}")
+    try:
+        yield
+        for statement, since in indexing:
+            connection.exec_driver_sql(statement, (since,))
+    finally:
+        for _, sql, _ in bulk:
+            connection.exec_driver_sql(sql)
 
 
 def is_index_table(name: str | None) -> bool:

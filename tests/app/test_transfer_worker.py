@@ -23,7 +23,8 @@ from tests.app.support import Clock, draft, open_desk, start_clock
 TABLES = ("SELECT * FROM incidents ORDER BY id", "SELECT * FROM incident_events ORDER BY id",
           "SELECT * FROM target_clocks ORDER BY incident_id, metric",
           "SELECT * FROM users ORDER BY id", "SELECT * FROM agreement_versions ORDER BY id",
-          "SELECT rowid, incident_id, words FROM incident_words ORDER BY rowid")
+          "SELECT rowid, incident_id, words FROM incident_words ORDER BY rowid",
+          "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name")
 
 
 @pytest.fixture(scope="module")
