@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
@@ -16,6 +17,7 @@ import pytest
 from deskapp.app import demo, transfer, transfer_worker
 from deskapp.app.desk import Desk
 from deskapp.core.errors import InputError
+from deskapp.storage import search
 from deskapp.storage.engine import sqlite_url
 from tests.app.support import Clock, draft, open_desk, start_clock
 
@@ -138,3 +140,11 @@ def test_a_bad_file_is_refused_before_a_second_process_starts(
     monkeypatch.setattr(transfer_worker, "_work", never)
     with pytest.raises(InputError, match="not JSON"):
         transfer.import_json(sqlite_desk, b"{\"format\": \"deskapp incidents\", \"version\"")
+
+
+def test_search_triggers_of_another_shape_index_as_they_go(
+        exported: bytes, tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> None:
+    alone, _ = _both(tmp_path, clock, monkeypatch, exported)
+    monkeypatch.setattr(search, "_INSERT_TRIGGER", re.compile("a shape no trigger has"))
+    (tmp_path / "three").mkdir()
+    assert _import(tmp_path / "three", clock, exported) == alone
