@@ -47,9 +47,14 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> bytes:
 @pytest.fixture
 def in_two(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Every import on two processors, in chunks of 40 incidents."""
+    _in_two(monkeypatch)
+    yield
+
+
+def _in_two(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(transfer_worker, "SMALLEST", 0)
     monkeypatch.setattr(transfer_worker, "CHUNK", 40)
-    yield
+    monkeypatch.setattr(transfer_worker, "INDEXED_EVERY", 3)
 
 
 def _rows(path: Path) -> list[list[Any]]:
@@ -80,8 +85,7 @@ def _both(tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch, data: b
     (tmp_path / "one").mkdir()
     (tmp_path / "two").mkdir()
     alone = _import(tmp_path / "one", clock, data, **options)
-    monkeypatch.setattr(transfer_worker, "SMALLEST", 0)
-    monkeypatch.setattr(transfer_worker, "CHUNK", 40)
+    _in_two(monkeypatch)
     return alone, _import(tmp_path / "two", clock, data, **options)
 
 
