@@ -4,6 +4,7 @@ incidents read from a spreadsheet) into a desk: all of it, or nothing.
 An import checks every incident first, then computes each one's clocks from its timeline
 with the code every write uses (``core.clocks``), and writes them all in one transaction.
 Times are ISO 8601 in UTC; the file says its format version, and a newer one is refused.
+A large file is imported into SQLite on two processors (``transfer_worker``).
 """
 
 from __future__ import annotations
