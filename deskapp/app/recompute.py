@@ -9,13 +9,13 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Protocol
 
 from deskapp.app.agreements import ParsedAgreements
+from deskapp.app.processes import may_fork
 from deskapp.app.sla import SlaService
 from deskapp.core.agreement import Agreement
 from deskapp.core.clocks import compute_clocks, next_due
@@ -90,7 +90,7 @@ def _start_method() -> multiprocessing.context.BaseContext:
 
     A forked worker opens its own engine and never uses the connections it inherited.
     """
-    if "fork" in multiprocessing.get_all_start_methods() and "PySide6.QtCore" not in sys.modules:
+    if may_fork():
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 

@@ -6,14 +6,20 @@ whole batch, where the desk's writes insert one incident at a time.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Connection, Table, func, insert, select
 
 from deskapp.core.lifecycle import Event
-from deskapp.storage.fast import sqlite_insert
+from deskapp.storage.fast import (
+    insert_sqlite_values,
+    sqlite_insert,
+    sqlite_instants,
+    sqlite_json,
+    sqlite_values,
+)
 from deskapp.storage.models import (
     AgreementVersion,
     Incident,
@@ -75,11 +81,16 @@ def insert_incidents(connection: Connection, rows: Sequence[dict[str, Any]]) -> 
         return list(connection.execute(
             insert(INCIDENTS).returning(INCIDENTS.c.id, sort_by_parameter_order=True),
             rows).scalars())
-    first = (connection.scalar(select(func.max(INCIDENTS.c.id))) or 0) + 1
+    first = first_free_id(connection)
     ids = list(range(first, first + len(rows)))
     sqlite_insert(connection, INCIDENTS,
                   [{**row, "id": new} for new, row in zip(ids, rows, strict=True)])
     return ids
+
+
+def first_free_id(connection: Connection) -> int:
+    """The id after the highest incident's: the next one SQLite gives."""
+    return (connection.scalar(select(func.max(INCIDENTS.c.id))) or 0) + 1
 
 
 class Timeline(NamedTuple):
@@ -95,17 +106,69 @@ def insert_timelines(connection: Connection, ids: Sequence[int],
                      timelines: Sequence[Timeline]) -> int:
     """Insert the timelines and cached clocks of the incidents ``ids`` (as
     ``insert_incidents`` returned them, in the same order); the number of events."""
-    events = [{"incident_id": incident_id, "seq": seq, "kind": event.kind.value,
-               "at": event.at, "recorded_at": recorded, "author": event.author,
-               "data": dict(event.data)}
-              for incident_id, timeline in zip(ids, timelines, strict=True)
-              for seq, (event, recorded) in enumerate(
-                  zip(timeline.events, timeline.recorded, strict=True), start=1)]
-    _insert(connection, EVENTS, events)
-    _insert(connection, CLOCKS, [{"incident_id": incident_id, **clock}
-                                 for incident_id, timeline in zip(ids, timelines, strict=True)
-                                 for clock in timeline.clocks])
-    return len(events)
+    clocks = _clock_rows(ids, timelines)
+    if connection.dialect.name == "sqlite":
+        events = _sqlite_events(ids, timelines)
+        insert_sqlite_values(connection, EVENTS.name, _EVENT_COLUMNS, events)
+        sqlite_insert(connection, CLOCKS, clocks)
+        return len(events)
+    rows = [dict(zip(_EVENT_COLUMNS, values, strict=True)) for values in _events(
+        ids, timelines, lambda moment: moment, dict)]
+    _insert(connection, EVENTS, rows)
+    _insert(connection, CLOCKS, clocks)
+    return len(rows)
+
+
+_EVENT_COLUMNS = ["incident_id", "seq", "kind", "at", "recorded_at", "author", "data"]
+
+
+def _events(ids: Iterable[int], timelines: Iterable[Timeline],
+            instant: Callable[[datetime], Any], data: Callable[[Any], Any]
+            ) -> list[tuple[Any, ...]]:
+    """The timelines' rows, each value of ``_EVENT_COLUMNS`` in turn, their instants and
+    data made by ``instant`` and ``data``."""
+    return [(incident_id, seq, event.kind.value, instant(event.at), instant(recorded),
+             event.author, data(event.data))
+            for incident_id, timeline in zip(ids, timelines, strict=True)
+            for seq, (event, recorded) in enumerate(
+                zip(timeline.events, timeline.recorded, strict=True), start=1)]
+
+
+def _sqlite_events(ids: Iterable[int], timelines: Iterable[Timeline]
+                   ) -> list[tuple[Any, ...]]:
+    """The timelines' rows made as the columns' types make them for SQLite, without rows
+    by name in between: 0.70 s for an import's 200,000 timeline entries where
+    ``fast.sqlite_values`` took 1.30 s."""
+    return _events(ids, timelines, sqlite_instants(), sqlite_json)
+
+
+def _clock_rows(ids: Iterable[int], timelines: Iterable[Timeline]) -> list[dict[str, Any]]:
+    return [{"incident_id": incident_id, **clock}
+            for incident_id, timeline in zip(ids, timelines, strict=True)
+            for clock in timeline.clocks]
+
+
+# A batch made in one process and written by another (SQLite only): each table's name, the
+# columns filled and the rows' values, as ``fast.sqlite_values`` makes them.
+SqliteBatch = list[tuple[str, list[str], list[tuple[Any, ...]]]]
+
+
+def sqlite_batch(first_id: int, rows: Sequence[dict[str, Any]],
+                 timelines: Sequence[Timeline]) -> SqliteBatch:
+    """New incidents' rows (every column but the id), timelines and cached clocks as
+    ``insert_sqlite_batch`` writes them, the incidents numbered from ``first_id``."""
+    ids = range(first_id, first_id + len(rows))
+    return [
+        (str(INCIDENTS.name), *sqlite_values(
+            INCIDENTS, [{**row, "id": new} for new, row in zip(ids, rows, strict=True)])),
+        (str(EVENTS.name), _EVENT_COLUMNS, _sqlite_events(ids, timelines)),
+        (str(CLOCKS.name), *sqlite_values(CLOCKS, _clock_rows(ids, timelines)))]
+
+
+def insert_sqlite_batch(connection: Connection, batch: SqliteBatch) -> None:
+    """Write a batch ``sqlite_batch`` made: each table's rows in one statement."""
+    for table, names, values in batch:
+        insert_sqlite_values(connection, table, names, values)
 
 
 def _insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:

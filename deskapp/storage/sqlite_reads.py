@@ -261,6 +261,12 @@ def _filtered(wanted: QueueFilter, now: datetime, *, me: str, office_zone: ZoneI
     return query
 
 
+def fts5_query(word: str) -> str:
+    """An FTS5 query for one typed word: its indexed words as a phrase, the last one a
+    prefix (``"ace 77"*``). Tokens hold no quote (see ``search_tokens``): no escaping."""
+    return '"' + " ".join(search_tokens(word)) + '"*'
+
+
 _LITERAL_FIELDS = ("i.title", "i.description", "i.reporter", "i.contact", "i.vendor_ref",
                    "(SELECT name FROM products WHERE products.id = i.product_id)")
 
@@ -271,11 +277,10 @@ def _matching(query: _Query, words: list[str], number: int | None) -> None:
     every: list[str] = []
     parameters: list[Any] = []
     for word in words:
-        tokens = search_tokens(word)
-        if tokens:
+        if search_tokens(word):
             every.append("i.id IN (SELECT incident_id FROM incident_words "
                          "WHERE incident_words MATCH ?)")
-            parameters.append('"' + " ".join(tokens) + '"*')
+            parameters.append(fts5_query(word))
         else:  # literal text: a % or _ typed by the agent matches itself
             escaped = word.replace("/", "//").replace("%", "/%").replace("_", "/_")
             like = "lower({}) LIKE '%' || lower(?) || '%' ESCAPE '/'"
