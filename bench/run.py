@@ -15,35 +15,27 @@ Run: ``python bench/run.py`` (or ``make bench``)
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:  # also when run as ``python -m`` or from elsewhere
-    sys.path.insert(0, str(HERE))
-
-import agreement_bench  # noqa: E402
-import batch_bench  # noqa: E402
-import calendar_bench  # noqa: E402
-import compliance_bench  # noqa: E402
-import safety_bench  # noqa: E402
-import scorecard_bench  # noqa: E402
-import startup_bench  # noqa: E402
-import store_bench  # noqa: E402
-import ui_bench  # noqa: E402
+# Each in a process of its own, as a person's command or window runs: what one leaves
+# behind (Qt imported, which rules out forking a worker; memory it holds) does not weigh on
+# the next one's figures.
+BENCHMARKS = (("calendar", "calendar_bench"), ("batch", "batch_bench"),
+              ("store", "store_bench"), ("compliance", "compliance_bench"),
+              ("agreement change", "agreement_bench"), ("window", "ui_bench"),
+              ("start-up", "startup_bench"), ("data safety", "safety_bench"),
+              ("scorecard", "scorecard_bench"))
 
 
 def main() -> int:
     failed: list[str] = []
-    for name, bench in (("calendar", calendar_bench), ("batch", batch_bench),
-                        ("store", store_bench), ("compliance", compliance_bench),
-                        ("agreement change", agreement_bench), ("window", ui_bench),
-                        ("start-up", startup_bench), ("data safety", safety_bench),
-                        ("scorecard", scorecard_bench)):
+    for name, module in BENCHMARKS:
         print(f"===== {name} benchmark =====", flush=True)
-        code = (bench.main([]) if bench in (ui_bench, store_bench, safety_bench,
-                                            compliance_bench, agreement_bench)
-                else bench.main())
+        code = subprocess.run([sys.executable, str(HERE / f"{module}.py")],
+                              check=False).returncode
         if code != 0:
             failed.append(f"{name} (exit {code})")
         print(flush=True)
