@@ -21,6 +21,7 @@ from deskapp.core.agreement_versions import (
     Origin,
     VersionInfo,
     current_flags,
+    flags_stale,
     shipped_effective,
     shipped_is_newer,
     text_digest,
@@ -105,8 +106,7 @@ def check_shipped(session: Session, now: datetime) -> ShippedCheck:
         elif shipped_is_newer(agreement.version, by_vendor.get(agreement.vendor, [])):
             newer[agreement.vendor] = agreement
     usable = tuple(a for vendor, a in newer.items() if vendor not in problems)
-    refresh = current_flags(stored, now) != {v.id: v.is_current for v in stored}
-    return ShippedCheck(usable, problems, refresh)
+    return ShippedCheck(usable, problems, flags_stale(stored, now))
 
 
 def shipped_are_stored(session: Session, now: datetime) -> bool:
@@ -150,8 +150,7 @@ def refresh_current(session: Session, now: datetime) -> list[str]:
 
 def needs_refresh(session: Session, now: datetime) -> bool:
     """Whether a version took effect (or ceased to be in force) since the last write."""
-    stored = catalog.versions(session)
-    return current_flags(stored, now) != {v.id: v.is_current for v in stored}
+    return flags_stale(catalog.versions(session), now)
 
 
 # ----- reading ------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from deskapp.app.sla import SlaService, shipped_texts
 from deskapp.app.views import IncidentView, QueueRow, incident_view, queue_row
 from deskapp.core.agreement import Agreement
 from deskapp.core.agreement_file import parse_agreement
-from deskapp.core.agreement_versions import Origin, VersionInfo, current_flags, text_digest
+from deskapp.core.agreement_versions import VersionInfo, flags_stale, shipped_stored
 from deskapp.core.errors import InputError
 from deskapp.core.keys import incident_key, key_named, parse_key
 from deskapp.core.queue import QueueFilter, View
@@ -176,7 +176,5 @@ def _starts_without_writing(versions: list[tuple[VersionInfo, str]], now: dateti
     """Whether opening the desk at ``now`` would write nothing: every shipped agreement is
     stored, and the versions marked current are the ones in force."""
     infos = [version for version, _ in versions]
-    known = {version.digest for version in infos if version.origin is Origin.SHIPPED}
-    return (all(text_digest(text) in known for text in shipped_texts().values())
-            and current_flags(infos, now) == {v.id: v.is_current for v in infos})
+    return shipped_stored(infos, shipped_texts().values()) and not flags_stale(infos, now)
 

@@ -16,7 +16,7 @@ from deskapp.core.agreement_file import (
     parse_agreement,
 )
 from deskapp.core.agreement_folder import AgreementFolder, read_agreements
-from deskapp.core.agreement_versions import Origin, VersionInfo, in_force, text_digest
+from deskapp.core.agreement_versions import current_flags, shipped_stored
 from deskapp.core.calendar import Calendar
 from deskapp.core.errors import InputError
 from deskapp.core.sla import (
@@ -83,20 +83,12 @@ def database_service(db: str | None, office: Office, now: datetime) -> SlaServic
     """
     path = sqlite_file(db)
     stored = stored_versions(path) if path is not None else None
-    if stored is not None:
-        known = {v.digest for v, _ in stored if v.origin is Origin.SHIPPED}
-        if all(text_digest(text) in known for text in shipped_texts().values()):
-            by_vendor: dict[str, list[VersionInfo]] = {}
-            sources = {v.id: source for v, source in stored}
-            for version, _ in stored:
-                by_vendor.setdefault(version.vendor, []).append(version)
-            agreements = {}
-            for vendor, versions in by_vendor.items():
-                current = in_force(versions, now)
-                if current is not None:
-                    agreements[vendor] = parse_agreement(sources[current.id],
-                                                         f"{vendor} version {current.number}")
-            return SlaService(agreements, office)
+    versions = [version for version, _ in stored or ()]
+    if stored is not None and shipped_stored(versions, shipped_texts().values()):
+        in_force_now = current_flags(versions, now)
+        return SlaService({version.vendor: parse_agreement(
+            source, f"{version.vendor} version {version.number}")
+            for version, source in stored if in_force_now[version.id]}, office)
     # The usual way: migrating, storing, SQLAlchemy.
     from deskapp.app.desk import Desk
     from deskapp.app.locations import database_url

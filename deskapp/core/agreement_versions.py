@@ -103,3 +103,15 @@ def current_flags(versions: Sequence[VersionInfo], now: datetime) -> dict[int, b
         if current is not None:
             flags[current.id] = True
     return flags
+
+
+def flags_stale(versions: Sequence[VersionInfo], now: datetime) -> bool:
+    """Whether a version took effect (or ceased to be in force) since the flags were
+    stored: ``current_flags`` at ``now`` differ from each version's ``is_current``."""
+    return current_flags(versions, now) != {v.id: v.is_current for v in versions}
+
+
+def shipped_stored(versions: Iterable[VersionInfo], texts: Iterable[str]) -> bool:
+    """Whether every shipped text (``texts``) is stored as a shipped version (by digest)."""
+    known = {v.digest for v in versions if v.origin is Origin.SHIPPED}
+    return all(text_digest(text) in known for text in texts)

@@ -138,5 +138,5 @@ def _json_encoder() -> Callable[[Any], str]:
 sqlite_json: Callable[[Any], str] = _json_encoder()
 """A value as SQLAlchemy's JSON type keeps it (``json.dumps`` with its defaults)."""
 
-_SQLITE_VALUE: dict[str, Any] = {"UTCDateTime": sqlite_instant, "JSON": sqlite_json,
-                                 "Boolean": int}
+# How the other column types keep a value in SQLite (an instant: ``sqlite_instants``).
+_SQLITE_VALUE: dict[str, Any] = {"JSON": sqlite_json, "Boolean": int}
