@@ -12,20 +12,18 @@ from math import isnan
 from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
-from deskapp.core.agreement import Agreement, Goal, Target, Unit
+from deskapp.core.agreement import Agreement, Goal, Target
 from deskapp.core.calendar import Calendar
 from deskapp.core.clocks import ClockState
 from deskapp.core.compliance import (
     ClockGroup,
     ComplianceRow,
-    OpenTime,
     Outcome,
     Period,
     breach_grid,
     compliance_rows,
     outcome,
     outcome_of_state,
-    times_to_target,
     vendor_zone,
 )
 from deskapp.core.errors import InputError
@@ -41,7 +39,6 @@ from deskapp.core.goals import (
 )
 from deskapp.core.keys import incident_key
 from deskapp.core.review import ComplianceReport, LateShare, LateTime, late_time_of
-from deskapp.core.sla import Site
 from deskapp.storage import catalog
 from deskapp.storage import compliance as store
 
@@ -55,8 +52,6 @@ MAX_TREND_MONTHS = 120
 
 class _Target(NamedTuple):
     target: Target
-    calendar: Calendar
-    site: Site
     agreement: Agreement  # the version the incidents are pinned to
 
 
@@ -93,34 +88,33 @@ class _Vendor:
 class _Read:
     """What a report reads: each vendor's part, the incidents, the clocks and for each clock
     its incident's number (looked up once, in the clocks' order: a group's numbers are then
-    one look-up each, not two far apart)."""
+    one look-up each, not two far apart), and the times of the clocks that goals with a
+    time of their own count, by incident id and target."""
 
     parts: list[_Vendor]
     incidents: store.Incidents
     clocks: store.Clocks
     clock_numbers: list[int]
     severity_changed: set[int]
+    goal_times: dict[tuple[str, str], store.ClockTimes] = field(default_factory=dict)
 
     def numbers(self, group: _Group) -> list[int]:
         if not group.numbers:
             group.numbers = list(map(self.clock_numbers.__getitem__, group.rows))
         return group.numbers
 
-    def starts(self, group: _Group) -> list[float]:
-        """The group's clock starts as UTC timestamps (NaN: not started)."""
-        return list(map(self.clocks.starts.__getitem__, group.rows))
-
-    def answers(self, group: _Group) -> list[float]:
-        """Their answers as UTC timestamps (NaN: none yet)."""
-        return list(map(self.clocks.answers.__getitem__, group.rows))
+    def taken(self, group: _Group) -> list[float]:
+        """The times to target of a group of answered clocks."""
+        return list(map(self.clocks.taken.__getitem__, group.rows))
 
     def dues(self, group: _Group) -> list[datetime]:
         """The due times of a group of late clocks."""
         return [datetime.fromtimestamp(due, UTC)
                 for due in map(self.clocks.dues.__getitem__, group.rows) if not isnan(due)]
 
-    def paused(self, group: _Group) -> list[float]:
-        return list(map(self.clocks.paused.__getitem__, group.rows))
+    def incident_ids(self, group: _Group) -> list[str]:
+        """The ids of the group's incidents, as ``store.Incidents`` has them."""
+        return [self.incidents.ids[self.clocks.incidents[row]] for row in group.rows]
 
 
 def _vendors(desk: Desk, session: Session, vendor: str | None
@@ -162,10 +156,9 @@ def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now:
     read = _Read(list(parts.values()), incidents, clocks,
                  list(map(incidents.numbers.__getitem__, incident_of)),
                  store.severity_changed(session, windows, len(incidents.numbers)))
-    # What decides how a clock counts and which calendar it is counted in, per incident:
-    # numbered, so that grouping the clocks hashes a number rather than five fields.
-    per_incident = list(zip(incidents.versions, incidents.site_zones,
-                            incidents.site_countries, incidents.severities, incidents.tiers,
+    # What decides how a clock counts, per incident: numbered, so that grouping the clocks
+    # hashes a number rather than three fields.
+    per_incident = list(zip(incidents.versions, incidents.severities, incidents.tiers,
                             strict=True))
     kinds = list(dict.fromkeys(per_incident))
     kind_of = list(map({kind: number for number, kind in enumerate(kinds)}.__getitem__,
@@ -178,51 +171,35 @@ def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now:
             rows_by[key] = [index]
         else:
             found.append(index)
-    looked_up: dict[tuple[int, str, str, str], dict[str, _Target]] = {}
-    book = desk.sla.book
+    looked_up: dict[tuple[int, str], dict[str, _Target]] = {}
     for (kind, metric, state), rows in rows_by.items():
-        version, zone, country, severity, tier = kinds[kind]
-        targets = looked_up.get((version, severity, zone, country))
+        version, severity, tier = kinds[kind]
         pinned = desk.parsed.get(session, version)
+        targets = looked_up.get((version, severity))
         if targets is None:
-            site = desk.sla.site(zone or None, country or None)
-            targets = looked_up[(version, severity, zone, country)] = {
-                target.metric: _Target(target, calendar, site, pinned)
-                for target, calendar in book.targets(pinned, severity, site)}
+            targets = looked_up[(version, severity)] = {
+                target.metric: _Target(target, pinned)
+                for target in pinned.targets_for(severity)}
         parts[pinned.vendor].groups.append(_Group(
             severity, tier, metric, state, outcome_of_state(state), rows, targets.get(metric)))
-    _count(read)
+    for part in read.parts:
+        for metric in {goal.metric for goal in part.agreement.goals
+                       if goal.metric and goal.within is not None}:
+            read.goal_times.update(store.target_times(session, [part.window], metric))
+    for part in read.parts:
+        for group in part.groups:
+            answered = group.target is not None and group.state in _ANSWERED
+            group.counted = ClockGroup(part.key, group.severity, group.metric, group.tier,
+                                       group.outcome, read.numbers(group),
+                                       read.taken(group) if answered else [])
     return read
 
 
-def _count(read: _Read) -> None:
-    """Each group as the report counts it, with the answered clocks' times to target."""
-    answered: dict[int, tuple[list[float], list[float]]] = {}  # by group id: starts, answers
-    spans: dict[int, tuple[Calendar, float, float]] = {}  # by calendar id: the instants' span
-    for part in read.parts:
-        for group in part.groups:
-            if group.target is None or group.state not in _ANSWERED or not group.rows:
-                continue
-            # Answered clocks have started and have their answer: no NaN among them.
-            starts, answers = read.starts(group), read.answers(group)
-            answered[id(group)] = (starts, answers)
-            if group.target.target.unit is not Unit.CALENDAR_HOURS:
-                calendar = group.target.calendar
-                _, first, last = spans.get(id(calendar), (calendar, min(starts), max(answers)))
-                spans[id(calendar)] = (calendar, min(first, min(starts)),
-                                       max(last, max(answers)))
-    open_times = {key: OpenTime(calendar, first, last)
-                  for key, (calendar, first, last) in spans.items()}
-    for part in read.parts:
-        for group in part.groups:
-            taken: list[float] = []
-            found = answered.get(id(group))
-            if found is not None and group.target is not None:
-                taken = times_to_target(
-                    group.target.target, open_times.get(id(group.target.calendar)),
-                    found[0], found[1], read.paused(group))
-            group.counted = ClockGroup(part.key, group.severity, group.metric, group.tier,
-                                       group.outcome, read.numbers(group), taken)
+def _calendar(desk: Desk, agreement: Agreement, key: str, clock: store.ClockTimes
+              ) -> Calendar:
+    """The agreement's calendar ``key`` at the site of the clock's incident."""
+    site = desk.sla.site(clock.site_zone or None, clock.site_country or None)
+    return desk.sla.book.calendar(agreement.calendars[key], site)
 
 
 def _instant(stamp: float) -> datetime | None:
@@ -249,22 +226,23 @@ def _goal_tickets(goal: Goal, part: _Vendor, read: _Read, now: datetime, desk: D
             tickets[goal_outcome(goal, group.tier, group.outcome)] += numbers
             continue
         paused = group.state == ClockState.PAUSED
-        spec = found.agreement.calendars.get(goal.within[2])
-        calendar = desk.sla.book.calendar(spec, found.site) if spec else found.calendar
+        # The goal's own calendar, else its target's.
+        calendar_key = (goal.within[2] if goal.within[2] in found.agreement.calendars
+                        else found.target.calendar)
         if (group.state in _ANSWERED
                 and goal_outcome(goal, group.tier, Outcome.MET) is Outcome.BREACHED):
             # Answered where the goal does not count it met (another tier), however soon.
             tickets[Outcome.BREACHED] += numbers
             continue
         own = goal_target(goal, found.target)
-        for number, start, answer, paused_seconds in zip(
-                numbers, read.starts(group), read.answers(group), read.paused(group),
-                strict=True):
-            if isnan(start):
+        for number, incident_id in zip(numbers, read.incident_ids(group), strict=True):
+            times = read.goal_times[(incident_id, group.metric)]
+            if isnan(times.start):
                 tickets[Outcome.PENDING].append(number)
                 continue
-            due = goal_due(own, calendar, datetime.fromtimestamp(start, UTC), paused_seconds)
-            which = outcome(due, _instant(answer), paused, now)
+            due = goal_due(own, _calendar(desk, found.agreement, calendar_key, times),
+                           datetime.fromtimestamp(times.start, UTC), times.paused)
+            which = outcome(due, _instant(times.answer), paused, now)
             tickets[goal_outcome(goal, group.tier, which)].append(number)
     return tickets
 
@@ -409,30 +387,34 @@ def late_time(desk: Desk, period: Period, vendor: str | None = None,
               now: datetime | None = None) -> tuple[LateTime, ...]:
     """Where the time of each vendor's breached targets went over ``period``."""
     now = now or desk.now()
-    late: list[tuple[_Vendor, int, datetime, datetime | None, _Target]] = []
+    late: list[tuple[_Vendor, int, datetime, datetime | None, _Target, Calendar]] = []
     with desk.reading() as session:
         read = _read(desk, session, period, vendor, now)
+        times = store.late_times(session, [part.window for part in read.parts], now)
         for part in read.parts:
             for group in part.groups:
                 found = group.target
                 if found is None or group.outcome is not Outcome.BREACHED:
                     continue
-                late += [(part, number, moment, _instant(answer), found)
-                         for number, start, answer in zip(
-                             read.numbers(group), read.starts(group), read.answers(group),
-                             strict=True)
-                         if (moment := _instant(start)) is not None]
+                for number, incident_id in zip(read.numbers(group), read.incident_ids(group),
+                                               strict=True):
+                    clock = times[(incident_id, group.metric)]
+                    start = _instant(clock.start)
+                    if start is not None:
+                        late.append((part, number, start, _instant(clock.answer), found,
+                                     _calendar(desk, found.agreement, found.target.calendar,
+                                               clock)))
         timelines = store.timelines_of(session, [number for _, number, *_ in late])
     found_parts = []
     for part in read.parts:
         shares: dict[str, tuple[float, set[int]]] = {}
         count = 0
-        for owner, number, start, answer, target in late:
+        for owner, number, start, answer, target, calendar in late:
             if owner is not part:
                 continue
             count += 1
-            for label, seconds in late_time_of(timelines[number], target.target,
-                                               target.calendar, start, answer or now).items():
+            for label, seconds in late_time_of(timelines[number], target.target, calendar,
+                                               start, answer or now).items():
                 total, numbers = shares.get(label, (0.0, set()))
                 numbers.add(number)
                 shares[label] = (total + seconds, numbers)

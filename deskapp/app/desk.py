@@ -109,6 +109,8 @@ class Desk:
             desk = cls(database, office=office, clock=clock)
             if not desk.read_only:
                 desk.load_shipped_agreements()
+                if database.migrated:  # the cache of a newer schema keeps more
+                    desk.recompute_all()
         except BaseException:
             database.close()
             raise

@@ -115,6 +115,15 @@ class TargetClock:
         return TargetState(self, state, self.due, left, paused, _warns(self.warning_at, now),
                            self.warning_at, now)
 
+    @property
+    def time_to_target(self) -> float | None:
+        """Its time from the clock start to the answer, closed pauses left out, in the
+        target's own time (business seconds; elapsed seconds for a target in calendar
+        hours); None until it is answered. What a compliance report's median is of."""
+        if self.due is None or self.clock_start is None or self.met_at is None:
+            return None
+        return max(self._span(self.clock_start, self.met_at) - self.paused_seconds, 0.0)
+
     def _span(self, start: datetime, end: datetime) -> float:
         return target_time_between(self.target, self.calendar, start, end)
 

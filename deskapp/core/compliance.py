@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_right
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from itertools import accumulate, chain, repeat
-from operator import add, mul, sub
+from itertools import chain
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from deskapp.core.agreement import SITE, Agreement, Target, Unit
-from deskapp.core.calendar import Calendar
+from deskapp.core.agreement import SITE, Agreement
 from deskapp.core.clocks import ClockState
 from deskapp.core.errors import InputError
 from deskapp.core.keys import incident_key
@@ -175,70 +172,6 @@ def outcome_of_state(state: str) -> Outcome:
     if state in (ClockState.RUNNING, ClockState.PAUSED):
         return Outcome.RUNNING
     return Outcome(state)
-
-
-class OpenTime:
-    """A calendar's open intervals from one UTC timestamp to another, listed once, to place
-    many timestamps at once: a month's report places a few hundred thousand.
-
-    The intervals come from ``Calendar.state_at``, from one change to the next. Their
-    openings and closings, in turn, make one list of boundaries; a timestamp is placed by
-    bisecting it, then the business position is a line whose base and slope (1: open, 0:
-    closed) come with the boundary found. Every step is in C (``map``), with no branch
-    (188,000 timestamps: 12 % less time than bisecting the closings, then taking
-    the part of an interval the timestamp is in).
-    """
-
-    def __init__(self, calendar: Calendar, first: float, last: float) -> None:
-        opens: list[float] = []
-        closes: list[float] = []
-        moment = datetime.fromtimestamp(first, UTC)
-        while True:
-            state = calendar.state_at(moment)
-            changes = state.changes_at.timestamp()
-            if state.is_open:
-                opens.append(moment.timestamp())
-                closes.append(changes)
-            if changes > last:
-                break
-            moment = state.changes_at
-        if not opens or closes[-1] <= last:  # closed from the last opening on: one more
-            opens.append(last + 1.0)
-            closes.append(last + 2.0)
-        # Open time before each interval.
-        before = list(accumulate(map(sub, closes, opens), initial=0.0))
-        # After boundary 2k (interval k's opening) a timestamp is open: before[k] + its
-        # time since that opening; after boundary 2k + 1 (its closing) and before the
-        # first, it is closed: the open time before the next interval.
-        self._boundaries = [edge for pair in zip(opens, closes, strict=True) for edge in pair]
-        self._anchors = [0.0] + [value for opened in opens for value in (opened, 0.0)]
-        self._slopes = [0.0] + [1.0, 0.0] * len(opens)
-        self._bases = [0.0] + [value for index in range(len(opens))
-                               for value in (before[index], before[index + 1])]
-        self.first, self.last = first, last
-
-    def positions(self, stamps: Sequence[float]) -> list[float]:
-        """Each timestamp's business position: open seconds since the first timestamp (only
-        differences mean anything); every one between the first and the last."""
-        index = list(map(bisect_right, repeat(self._boundaries), stamps))
-        into = map(sub, stamps, map(self._anchors.__getitem__, index))
-        return list(map(add, map(self._bases.__getitem__, index),
-                        map(mul, map(self._slopes.__getitem__, index), into)))
-
-
-def times_to_target(target: Target, open_time: OpenTime | None, starts: Sequence[float],
-                    answers: Sequence[float], paused: Sequence[float]) -> list[float]:
-    """Each answered target's own time from its clock start to its answer, pauses left out
-    (UTC timestamps in, seconds out): business seconds, placed by ``open_time`` of its
-    calendar, or elapsed seconds for a target in calendar hours (``open_time`` None)."""
-    if len(starts) != len(answers) or len(starts) != len(paused):
-        raise ValueError("as many clock starts, answers and pauses are needed")
-    # In C (``map``): a month's report computes a few hundred thousand.
-    if target.unit is Unit.CALENDAR_HOURS or open_time is None:
-        taken: Iterable[float] = map(sub, answers, starts)
-    else:
-        taken = map(sub, open_time.positions(answers), open_time.positions(starts))
-    return list(map(max, map(sub, taken, paused), repeat(0.0)))
 
 
 class ClockGroup(NamedTuple):

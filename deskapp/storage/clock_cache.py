@@ -27,6 +27,7 @@ class CachedClock(NamedTuple):
     paused_since: datetime | None
     paused_seconds: float
     cycles: int
+    taken_seconds: float | None  # its time to target, once answered
 
 
 CLOCK_FIELDS = CachedClock._fields
@@ -56,7 +57,7 @@ def cached_clock(clock: TargetClock) -> CachedClock:
         state = ClockState.RUNNING
     return as_cached_clock((state.value, clock.clock_start, clock.due, clock.warning_at,
                             clock.met_at, clock.paused_since, clock.paused_seconds,
-                            clock.cycles))
+                            clock.cycles, clock.time_to_target))
 
 
 def clock_from_cache(metric: str, target: Target, calendar: Calendar, cached: CachedClock

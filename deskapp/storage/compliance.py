@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from deskapp.core.clocks import ClockState
 from deskapp.core.compliance import RUNNING_PAST_DUE
 from deskapp.core.lifecycle import Event, EventKind
 from deskapp.storage.fast import first_column
@@ -48,14 +49,11 @@ _SEPARATOR = "\x1f"  # the unit separator: in no key, name, number or instant
 
 class Incidents(NamedTuple):
     """The period's incidents, a list per field in one order: id (as the database writes it:
-    only matched with the clocks'), number, agreement version, site zone and country (''
-    for none), severity and tier."""
+    only matched with the clocks'), number, agreement version, severity and tier."""
 
     ids: list[str]
     numbers: list[int]
     versions: list[int]
-    site_zones: list[str]
-    site_countries: list[str]
     severities: list[str]
     tiers: list[str]
 
@@ -63,17 +61,26 @@ class Incidents(NamedTuple):
 class Clocks(NamedTuple):
     """Their cached clocks, a list per field in one order: the incident's position among
     the ``Incidents`` read, the target, the state (``RUNNING_PAST_DUE`` for a running one
-    whose due time had passed), the clock start and the answer as UTC timestamps (NaN for
-    none), the closed pauses' seconds, and the due time of those in the cached states asked
-    for (NaN for the others)."""
+    whose due time had passed), the time to target of the answered ones (NaN for the
+    others), and the due time of those in the cached states asked for (NaN for the
+    others) as a UTC timestamp."""
 
     incidents: list[int]
     metrics: list[str]
     states: list[str]
-    starts: list[float]
-    answers: list[float]
-    paused: list[float]
+    taken: list[float]
     dues: list[float]
+
+
+class ClockTimes(NamedTuple):
+    """A clock's start and answer as UTC timestamps (NaN for none), its closed pauses'
+    seconds, and its incident's site zone and country ('' for none)."""
+
+    start: float
+    answer: float
+    paused: float
+    site_zone: str
+    site_country: str
 
 
 def _wanted(windows: Sequence[Window]) -> ColumnElement[bool]:
@@ -117,12 +124,14 @@ def _timestamps(values: list[str], sqlite: bool) -> list[float]:
 
 
 def _due_timestamps(values: list[str], sqlite: bool) -> list[float]:
-    """``_timestamps`` of mostly none: only the others are parsed (200,000 clocks of which
-    35,000 are running or breached on SQLite: 19 ms instead of 76)."""
+    """``_timestamps`` of mostly none: only the others are parsed, found in C (200,000
+    clocks of which 35,000 are running or breached on SQLite: 19 ms instead of 76)."""
     if not sqlite:
         return list(map(float, values))
-    return [nan if value == _NONE else
-            (datetime.fromisoformat(value) - _EPOCH).total_seconds() for value in values]
+    found = [nan] * len(values)
+    for index in compress(range(len(values)), map(_NONE.__ne__, values)):
+        found[index] = (datetime.fromisoformat(values[index]) - _EPOCH).total_seconds()
+    return found
 
 
 def _columns(session: Session, fields: Sequence[ColumnElement[Any]], source: Any,
@@ -160,12 +169,11 @@ def incidents(session: Session, windows: Sequence[Window]) -> Incidents:
     """The incidents each vendor logged in its window, in one query."""
     found = _columns(session, [
         cast(INCIDENTS.c.id, String), cast(INCIDENTS.c.number, String),
-        cast(INCIDENTS.c.agreement_version_id, String),
-        func.coalesce(INCIDENTS.c.site_zone, ""), func.coalesce(INCIDENTS.c.site_country, ""),
-        INCIDENTS.c.severity, INCIDENTS.c.tier,
+        cast(INCIDENTS.c.agreement_version_id, String), INCIDENTS.c.severity,
+        INCIDENTS.c.tier,
     ], INCIDENTS, _wanted(windows))
     if found is None:
-        return Incidents([], [], [], [], [], [], [])
+        return Incidents([], [], [], [], [])
     ids, numbers, versions, *texts = found
     return Incidents(ids, list(map(int, numbers)), list(map(int, versions)), *texts)
 
@@ -194,16 +202,11 @@ def clocks(session: Session, windows: Sequence[Window], found: Incidents, now: d
     the window's incidents, then their clocks by the clocks' index.
     """
     if not found.ids:
-        return Clocks([], [], [], [], [], [], [])
+        return Clocks([], [], [], [], [])
     sqlite = session.connection().dialect.name == "sqlite"
-    start, met, state = CLOCKS.c.clock_start, CLOCKS.c.met_at, state_at(now)
     fields = [
-        cast(CLOCKS.c.incident_id, String), CLOCKS.c.metric, state,
-        _instant_text(start, sqlite), _instant_text(met, sqlite),
-        # Most clocks never paused: their zero is not formatted (SQLite, 200,000 clocks:
-        # 25 ms of 87).
-        case((CLOCKS.c.paused_seconds == 0, literal("0")),
-             else_=cast(CLOCKS.c.paused_seconds, String)),
+        cast(CLOCKS.c.incident_id, String), CLOCKS.c.metric, state_at(now),
+        func.coalesce(cast(CLOCKS.c.taken_seconds, String), "nan"),
         # The due times of the clocks in the cached states asked for (a report reads few).
         case((CLOCKS.c.state.in_(due_states), _instant_text(CLOCKS.c.due_at, sqlite)),
              else_=literal(_NONE if sqlite else "nan")),
@@ -220,17 +223,49 @@ def clocks(session: Session, windows: Sequence[Window], found: Incidents, now: d
                            INCIDENTS.join(CLOCKS, CLOCKS.c.incident_id == incident_id),
                            _wanted(windows))
     if columns is None:
-        return Clocks([], [], [], [], [], [], [])
+        return Clocks([], [], [], [], [])
     position = dict(zip(found.ids, range(len(found.ids)), strict=True))
     owners: list[Any] = list(map(position.get, columns[0]))  # None: not in the period
     if None in owners:  # the clocks of other incidents
         kept = [owner is not None for owner in owners]
         owners = list(compress(owners, kept))
         columns = [list(compress(column, kept)) for column in columns]
-    _, metrics, states, starts, answers, paused, dues = columns
-    return Clocks(owners, metrics, states,
-                  _timestamps(starts, sqlite), _timestamps(answers, sqlite),
-                  list(map(float, paused)), _due_timestamps(dues, sqlite))
+    _, metrics, states, taken, dues = columns
+    return Clocks(owners, metrics, states, list(map(float, taken)),
+                  _due_timestamps(dues, sqlite))
+
+
+def _clock_times(session: Session, windows: Sequence[Window], which: ColumnElement[bool]
+                 ) -> dict[tuple[str, str], ClockTimes]:
+    """The times of the clocks ``which`` of the incidents each vendor logged in its window,
+    by incident id (as ``Incidents.ids`` has it) and target."""
+    sqlite = session.connection().dialect.name == "sqlite"
+    columns = _columns(session, [
+        cast(CLOCKS.c.incident_id, String), CLOCKS.c.metric,
+        _instant_text(CLOCKS.c.clock_start, sqlite), _instant_text(CLOCKS.c.met_at, sqlite),
+        cast(CLOCKS.c.paused_seconds, String),
+        func.coalesce(INCIDENTS.c.site_zone, ""), func.coalesce(INCIDENTS.c.site_country, ""),
+    ], INCIDENTS.join(CLOCKS, CLOCKS.c.incident_id == INCIDENTS.c.id),
+        and_(_wanted(windows), which))
+    if columns is None:
+        return {}
+    ids, metrics, starts, answers, paused, zones, countries = columns
+    times = map(ClockTimes, _timestamps(starts, sqlite), _timestamps(answers, sqlite),
+                map(float, paused), zones, countries)
+    return dict(zip(zip(ids, metrics, strict=True), times, strict=True))
+
+
+def target_times(session: Session, windows: Sequence[Window], metric: str
+                 ) -> dict[tuple[str, str], ClockTimes]:
+    """The times of one target's clocks (a goal with a time of its own counts them)."""
+    return _clock_times(session, windows, CLOCKS.c.metric == metric)
+
+
+def late_times(session: Session, windows: Sequence[Window], now: datetime
+               ) -> dict[tuple[str, str], ClockTimes]:
+    """The times of the clocks breached at ``now``."""
+    return _clock_times(session, windows, state_at(now).in_(
+        (RUNNING_PAST_DUE, ClockState.BREACHED.value)))
 
 
 def severity_changed(session: Session, windows: Sequence[Window], incidents: int

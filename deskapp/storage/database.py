@@ -18,6 +18,7 @@ from deskapp.storage.engine import (
 from deskapp.storage.errors import Problem, StorageError, describe, storage_errors
 from deskapp.storage.migrate import (
     DESKAPP_TABLE,
+    UpgradeResult,
     current_revision,
     head_revision,
     shipped_revisions,
@@ -28,8 +29,10 @@ from deskapp.storage.migrate import (
 class Database:
     """The desk's database; every transaction is one of ``reading`` or ``writing``."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, upgraded: UpgradeResult | None = None) -> None:
         self.engine = engine
+        # What opening it migrated, if anything.
+        self.upgraded = upgraded
         # Opened read-only (see ``engine.read_only_url``): the connection itself cannot
         # write, and ``writing`` refuses before it tries.
         self.read_only = is_read_only(engine.url)
@@ -45,17 +48,25 @@ class Database:
         version's, opened so that nothing can be written; never created nor migrated."""
         if read_only or is_read_only(url):
             url = read_only_url(url)
+        upgraded = None
         with storage_errors(url):
             engine = open_engine(url)
             try:
                 if is_read_only(engine.url):
                     _check_readable(engine)
                 elif migrate:
-                    upgrade(engine)
+                    upgraded = upgrade(engine)
             except BaseException:
                 engine.dispose()
                 raise
-        return cls(engine)
+        return cls(engine, upgraded)
+
+    @property
+    def migrated(self) -> bool:
+        """Whether opening it brought an existing database to this version's schema (whose
+        clock cache may keep more than the older one's)."""
+        return (self.upgraded is not None and self.upgraded.before is not None
+                and self.upgraded.changed)
 
     @property
     def dialect(self) -> str:

@@ -210,7 +210,13 @@ class IncidentEvent(Base):
 
     __tablename__ = "incident_events"
     # The unique constraint's index also serves lookups by (incident_id, seq).
-    __table_args__ = (UniqueConstraint("incident_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("incident_id", "seq"),
+        # The few severity changes, for a report's note: not every event of the database.
+        Index("ix_incident_events_severity_changed", "incident_id",
+              sqlite_where=text("kind = 'severity changed'"),
+              postgresql_where=text("kind = 'severity changed'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
@@ -240,6 +246,10 @@ class TargetClock(Base):
     paused_since: Mapped[datetime | None]
     paused_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default=text("0"))
     cycles: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # Its time to target once answered (``core.clocks.TargetClock.time_to_target``): what
+    # a compliance report's medians are of, kept so a report does not place every clock
+    # start and answer in its calendar again.
+    taken_seconds: Mapped[float | None] = mapped_column(Float)
 
     incident: Mapped[Incident] = relationship(back_populates="clocks")
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from alembic import command
 
 from deskapp.app.desk import Desk
 from deskapp.app.views import IncidentView
@@ -23,7 +24,8 @@ from deskapp.core.compliance import ComplianceRow, Outcome, Period, percentile
 from deskapp.core.errors import InputError
 from deskapp.core.goals import GoalState
 from deskapp.core.lifecycle import EventKind, ResolutionType
-from tests.app.support import Clock, at, clock_of, draft
+from deskapp.storage.migrate import alembic_config
+from tests.app.support import Clock, at, clock_of, draft, open_desk
 
 # Each vendor's periods are read in its own zone (that of its first calendar that does not
 # follow the client's site), whatever the office's.
@@ -207,6 +209,37 @@ def test_every_cell_of_the_report_is_what_the_incidents_clocks_say(desk: Desk,
     # Any range of days too.
     _check_every_cell(desk, views, Period.days(at("2026-10-20T00:00Z").date(),
                                                at("2026-11-10T00:00Z").date()))
+
+
+def test_a_database_that_kept_no_times_to_target_reports_the_same_once_opened(
+        desk: Desk, clock: Clock) -> None:
+    # A database of the schema before clocks kept their time to target: opening it with
+    # this version migrates it and recomputes every clock, which fills them in.
+    keys = _build(desk, clock, 40, seed=5)
+    views = [desk.show(key, NOW) for key in keys]
+    november = Period.month(2026, 11)
+    before = desk.compliance(november, now=NOW)
+    url = desk.database.url_for_worker()
+    config = alembic_config()
+    with desk.database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0006")
+    desk.shutdown()
+    reopened = open_desk(url, clock)
+    try:
+        assert reopened.database.migrated
+        answered = 0
+        for view in views:
+            cached = reopened.cached_clocks(view.key)
+            for state in view.clocks:
+                taken = state.clock.time_to_target
+                answered += taken is not None
+                assert cached[state.metric]["taken_seconds"] == taken, (view.key, state.metric)
+        assert answered > 20
+        _check_every_cell(reopened, views, november)
+        assert reopened.compliance(november, now=NOW).rows == before.rows
+    finally:
+        reopened.shutdown()
 
 
 def test_a_month_is_the_vendors_own_not_the_offices(desk: Desk, clock: Clock) -> None:

@@ -4,17 +4,17 @@ rows, breaches by weekday and hour, and where breached targets' time went."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from deskapp.core.agreement import Agreement
-from deskapp.core.clocks import ClockState
+from deskapp.core.clocks import ClockState, TargetClock
 from deskapp.core.compliance import (
     RUNNING_PAST_DUE,
     ClockGroup,
-    OpenTime,
     Outcome,
     Period,
     breach_grid,
@@ -23,7 +23,6 @@ from deskapp.core.compliance import (
     outcome,
     outcome_of_state,
     percentile,
-    times_to_target,
     vendor_zone,
 )
 from deskapp.core.errors import InputError
@@ -95,53 +94,39 @@ def test_how_a_clock_counts() -> None:
     ("magaya", "2"),  # New York: daylight saving ends Nov 1, limited-staff holidays
     ("catapult", "1"),  # Chicago, closed holidays
 ])
-def test_times_to_target_are_the_calendars_business_time(agreements: dict[str, Agreement],
-                                                         vendor: str, severity: str) -> None:
+def test_a_clocks_time_to_target_is_its_business_time_with_pauses_left_out(
+        agreements: dict[str, Agreement], vendor: str, severity: str) -> None:
     book = CalendarBook(first_year=2026)
     agreement = agreements[vendor]
     target = agreement.target("resolution", severity)
     calendar = book.calendar(agreement.calendars[target.calendar], SITE)
     rng = random.Random(3)
-    base = t("2026-10-01T00:00+00:00").timestamp()
-    starts = [base + rng.randrange(0, 90 * 86400) for _ in range(300)]
-    answers = [start + rng.randrange(0, 20 * 86400) for start in starts]
-    answers[:3] = starts[:3]  # answered as it starts
-    open_time = OpenTime(calendar, min(starts), max(answers))
-    paused = [float(rng.choice((0, 0, 1800, 7200))) for _ in starts]
-    taken = times_to_target(target, open_time, starts, answers, paused)
-    for start, answer, pause, found in zip(starts, answers, paused, taken, strict=True):
-        expected = calendar.business_seconds_between(datetime.fromtimestamp(start, UTC),
-                                                     datetime.fromtimestamp(answer, UTC))
-        assert found == pytest.approx(max(0.0, expected - pause))
-    # Calendar hours: elapsed time.
-    critical = agreements["acelynk"].target("response", "critical")
-    assert times_to_target(critical, None, [0.0, 10.0], [7200.0, 20.0], [0.0, 30.0]) == [
-        7200.0, 0.0]
-    with pytest.raises(ValueError, match="as many"):
-        times_to_target(critical, None, [0.0], [], [])
+    base = t("2026-10-01T00:00+00:00")
+    for number in range(300):
+        start = base + timedelta(seconds=rng.randrange(0, 90 * 86400))
+        answer = start + timedelta(seconds=0 if number < 3 else rng.randrange(0, 20 * 86400))
+        paused = float(rng.choice((0, 0, 1800, 7200)))
+        due = start + timedelta(days=2)
+        clock = TargetClock("resolution", target, calendar, start, due, None, answer, None,
+                            paused, 1)
+        expected = max(0.0, calendar.business_seconds_between(start, answer) - paused)
+        assert clock.time_to_target == expected
+        # Not answered, or not started: none.
+        assert replace(clock, met_at=None).time_to_target is None
+        assert replace(clock, clock_start=None, due=None).time_to_target is None
 
 
-def test_open_time_places_openings_closings_and_closed_time_exactly(
+def test_a_time_to_target_in_calendar_hours_is_the_elapsed_time(
         agreements: dict[str, Agreement]) -> None:
-    # Timestamps exactly at each opening and closing, and in the closed time between: the
-    # business time between any two is the calendar's own, to the bit where it is whole.
-    book = CalendarBook(first_year=2026)
-    agreement = agreements["magaya"]
-    target = agreement.target("resolution", "2")
-    calendar = book.calendar(agreement.calendars[target.calendar], SITE)
-    first = t("2026-10-28T00:00+00:00").timestamp()
-    last = t("2026-11-06T00:00+00:00").timestamp()
-    open_time = OpenTime(calendar, first, last)
-    edges, moment = [], datetime.fromtimestamp(first, UTC)
-    while (moment := calendar.state_at(moment).changes_at).timestamp() <= last:
-        edges.append(moment.timestamp())
-    assert len(edges) > 10
-    stamps = [first, *edges, *(edge + 1800.0 for edge in edges if edge + 1800.0 <= last)]
-    positions = open_time.positions(stamps)
-    start = datetime.fromtimestamp(first, UTC)
-    for stamp, position in zip(stamps, positions, strict=True):
-        assert position == calendar.business_seconds_between(
-            start, datetime.fromtimestamp(stamp, UTC))
+    critical = agreements["acelynk"].target("response", "critical")
+    calendar = CalendarBook(first_year=2026).calendar(
+        agreements["acelynk"].calendars[critical.calendar], SITE)
+    start = t("2026-11-21T23:00+00:00")  # a Saturday night
+    clock = TargetClock("response", critical, calendar, start, start + timedelta(hours=2),
+                        None, start + timedelta(hours=2), None, 0.0, 1)
+    assert clock.time_to_target == 7200.0
+    # Pauses longer than the time taken leave none, never less.
+    assert replace(clock, paused_seconds=9000.0).time_to_target == 0.0
 
 
 def test_median_and_90th_percentile() -> None:
