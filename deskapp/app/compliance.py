@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import repeat
 from math import isnan
 from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
@@ -114,7 +115,7 @@ class _Read:
 
     def incident_ids(self, group: _Group) -> list[str]:
         """The ids of the group's incidents, as ``store.Incidents`` has them."""
-        return [self.incidents.ids[self.clocks.incidents[row]] for row in group.rows]
+        return list(map(self.clocks.incident_ids.__getitem__, group.rows))
 
 
 def _vendors(desk: Desk, session: Session, vendor: str | None
@@ -150,27 +151,39 @@ def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now:
         parts[row.vendor_key] = _Vendor(row.vendor_key, row.vendor_name, row.vendor_id,
                                         agreement, zone, window)
     windows = [part.window for part in parts.values()]
-    incidents = store.incidents(session, windows)
-    clocks = store.clocks(session, windows, incidents, now, _LATE)
-    incident_of = clocks.incidents
-    read = _Read(list(parts.values()), incidents, clocks,
-                 list(map(incidents.numbers.__getitem__, incident_of)),
-                 store.severity_changed(session, windows, len(incidents.numbers)))
-    # What decides how a clock counts, per incident: numbered, so that grouping the clocks
-    # hashes a number rather than three fields.
-    per_incident = list(zip(incidents.versions, incidents.severities, incidents.tiers,
-                            strict=True))
-    kinds = list(dict.fromkeys(per_incident))
-    kind_of = list(map({kind: number for number, kind in enumerate(kinds)}.__getitem__,
-                       per_incident))
-    rows_by: dict[tuple[int, str, str], list[int]] = {}
-    for index, key in enumerate(zip(map(kind_of.__getitem__, incident_of), clocks.metrics,
-                                    clocks.states, strict=True)):
-        found = rows_by.get(key)
-        if found is None:
-            rows_by[key] = [index]
-        else:
-            found.append(index)
+    most = store.most_of_database(session, windows)
+    with store.Reading(session) as reading:
+        # The largest answer first: it is parsed while the next ones are read.
+        clocks_read = store.clocks(reading, windows, most, now, _LATE)
+        incidents_read = store.incidents(reading, windows)
+        times_read = [store.target_times(reading, [part.window], metric)
+                      for part in parts.values()
+                      for metric in {goal.metric for goal in part.agreement.goals
+                                     if goal.metric and goal.within is not None}]
+        changed_read = store.severity_changed(reading, windows)
+        all_clocks = clocks_read.get()
+        incidents = incidents_read.get()
+        clocks, incident_of = store.in_period(all_clocks, incidents)
+        read = _Read(list(parts.values()), incidents, clocks,
+                     list(map(incidents.numbers.__getitem__, incident_of)), set())
+        # What decides how a clock counts, per incident: numbered, so that grouping the
+        # clocks hashes a number rather than three fields.
+        per_incident = list(zip(incidents.versions, incidents.severities, incidents.tiers,
+                                strict=True))
+        kinds = list(dict.fromkeys(per_incident))
+        kind_of = list(map({kind: number for number, kind in enumerate(kinds)}.__getitem__,
+                           per_incident))
+        rows_by: dict[tuple[int, str, str], list[int]] = {}
+        for index, key in enumerate(zip(map(kind_of.__getitem__, incident_of),
+                                        clocks.metrics, clocks.states, strict=True)):
+            found = rows_by.get(key)
+            if found is None:
+                rows_by[key] = [index]
+            else:
+                found.append(index)
+        for times in times_read:
+            read.goal_times.update(times.get())
+        read.severity_changed = changed_read.get()
     looked_up: dict[tuple[int, str], dict[str, _Target]] = {}
     for (kind, metric, state), rows in rows_by.items():
         version, severity, tier = kinds[kind]
@@ -182,10 +195,6 @@ def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now:
                 for target in pinned.targets_for(severity)}
         parts[pinned.vendor].groups.append(_Group(
             severity, tier, metric, state, outcome_of_state(state), rows, targets.get(metric)))
-    for part in read.parts:
-        for metric in {goal.metric for goal in part.agreement.goals
-                       if goal.metric and goal.within is not None}:
-            read.goal_times.update(store.target_times(session, [part.window], metric))
     for part in read.parts:
         for group in part.groups:
             answered = group.target is not None and group.state in _ANSWERED
@@ -212,6 +221,7 @@ def _goal_tickets(goal: Goal, part: _Vendor, read: _Read, now: datetime, desk: D
     """The tickets of a goal the report's rows do not hold (a tier, or a time of its own),
     their incident numbers by outcome."""
     tickets: dict[Outcome, list[int]] = {which: [] for which in Outcome}
+    now_stamp = now.timestamp()
     for group in part.groups:
         found = group.target
         if group.metric != goal.metric or found is None:
@@ -235,14 +245,21 @@ def _goal_tickets(goal: Goal, part: _Vendor, read: _Read, now: datetime, desk: D
             tickets[Outcome.BREACHED] += numbers
             continue
         own = goal_target(goal, found.target)
-        for number, incident_id in zip(numbers, read.incident_ids(group), strict=True):
-            times = read.goal_times[(incident_id, group.metric)]
-            if isnan(times.start):
+        calendars: dict[tuple[str, str], Calendar] = {}  # by site
+        clocks = map(read.goal_times.__getitem__,
+                     zip(read.incident_ids(group), repeat(group.metric)))
+        for number, clock in zip(numbers, clocks, strict=True):
+            if isnan(clock.start):
                 tickets[Outcome.PENDING].append(number)
                 continue
-            due = goal_due(own, _calendar(desk, found.agreement, calendar_key, times),
-                           datetime.fromtimestamp(times.start, UTC), times.paused)
-            which = outcome(due, _instant(times.answer), paused, now)
+            site = (clock.site_zone, clock.site_country)
+            calendar = calendars.get(site)
+            if calendar is None:
+                calendar = calendars[site] = _calendar(desk, found.agreement, calendar_key,
+                                                       clock)
+            due = goal_due(own, calendar, clock.start, clock.paused)
+            which = outcome(due, None if isnan(clock.answer) else clock.answer, paused,
+                            now_stamp)
             tickets[goal_outcome(goal, group.tier, which)].append(number)
     return tickets
 
@@ -390,7 +407,8 @@ def late_time(desk: Desk, period: Period, vendor: str | None = None,
     late: list[tuple[_Vendor, int, datetime, datetime | None, _Target, Calendar]] = []
     with desk.reading() as session:
         read = _read(desk, session, period, vendor, now)
-        times = store.late_times(session, [part.window for part in read.parts], now)
+        with store.Reading(session) as reading:
+            times = store.late_times(reading, [part.window for part in read.parts], now).get()
         for part in read.parts:
             for group in part.groups:
                 found = group.target

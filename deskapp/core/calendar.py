@@ -380,15 +380,18 @@ class Calendar:
         If that date is not open at T: its first opening when T is earlier, else the
         closing of the last interval that ends at or before T.
         """
+        return _utc(self.add_business_days_ts(_timestamp(moment), days))
+
+    def add_business_days_ts(self, ts: float, days: int) -> float:
+        """``add_business_days`` on a UTC timestamp."""
         if days < 0:
             raise ValueError("business days to add must not be negative")
-        ts = _timestamp(moment)
         span = self._covering(ts)
         i = bisect_right(span.closes, ts)
         opened = span.opens[i]
         start_ts = ts if ts > opened else opened
         if days == 0:
-            return _utc(start_ts)
+            return start_ts
         start_day = span.interval_days[i]  # the start lies in (or opens) that interval
         k = bisect_left(span.business_days, start_day)
         while k + days >= len(span.business_days) - 1:
@@ -405,14 +408,14 @@ class Calendar:
             wall = datetime.fromtimestamp(start_ts, self.zone).time()
             wanted = datetime.combine(date.fromordinal(target_day), wall, self.zone).timestamp()
         if wanted < intervals[0][0]:
-            return _utc(intervals[0][0])
+            return intervals[0][0]
         ended_before = intervals[0][0]
         for open_ts, close_ts in intervals:
             if open_ts <= wanted < close_ts:
-                return _utc(wanted)
+                return wanted
             if close_ts <= wanted:
                 ended_before = close_ts
-        return _utc(ended_before)
+        return ended_before
 
     def whole_business_days(self, start: datetime, end: datetime) -> int:
         """How many whole business days fit from ``start`` to ``end``: the largest N for

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from itertools import chain
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from deskapp.core.agreement import SITE, Agreement
@@ -144,7 +144,10 @@ class Outcomes:
         return tuple(incident_key(number) for number in numbers)
 
 
-def outcome(due: datetime | None, met_at: datetime | None, paused: bool, now: datetime
+Instant = TypeVar("Instant", datetime, float)  # or a UTC timestamp
+
+
+def outcome(due: Instant | None, met_at: Instant | None, paused: bool, now: Instant
             ) -> Outcome:
     """What a target's clock counts as at ``now``; as ``TargetClock.at(now)`` reads it.
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
 from enum import StrEnum
 from fractions import Fraction
 
 from deskapp.core.agreement import Goal, Target, Unit
 from deskapp.core.calendar import Calendar
 from deskapp.core.compliance import ComplianceRow, Outcome, Outcomes, Period
-from deskapp.core.sla import add_target_time
+from deskapp.core.sla import add_target_time_ts
 from deskapp.core.wording import plural
 
 
@@ -78,15 +77,16 @@ def goal_target(goal: Goal, target: Target) -> Target:
                   None)
 
 
-def goal_due(own: Target, calendar: Calendar, clock_start: datetime, paused_seconds: float
-             ) -> datetime:
+def goal_due(own: Target, calendar: Calendar, clock_start: float, paused_seconds: float
+             ) -> float:
     """When a ticket is due under ``own`` (``goal_target``), counted like a target's own due
-    time, closed pauses added when it is pausable; ``calendar`` is the goal's."""
+    time from its clock start, closed pauses added when it is pausable; ``calendar`` is the
+    goal's. UTC timestamps: a report counts thousands."""
     assert own.amount is not None
-    due = add_target_time(own, calendar, clock_start, own.amount)
+    due = add_target_time_ts(own, calendar, clock_start, own.amount)
     if own.pausable and paused_seconds > 0:
-        due = (due + timedelta(seconds=paused_seconds) if own.unit is Unit.CALENDAR_HOURS
-               else calendar.add_business_seconds(due, paused_seconds))
+        due = (due + paused_seconds if own.unit is Unit.CALENDAR_HOURS
+               else calendar.add_seconds_ts(due, paused_seconds))
     return due
 
 

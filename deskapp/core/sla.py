@@ -169,6 +169,16 @@ def add_target_time(target: Target, calendar: Calendar, start: datetime, amount:
     return calendar.add_business_days(start, int(amount))
 
 
+def add_target_time_ts(target: Target, calendar: Calendar, start: float, amount: float
+                       ) -> float:
+    """``add_target_time`` on UTC timestamps: for the thousands of tickets of a report."""
+    if target.unit is Unit.CALENDAR_HOURS:
+        return start + amount * 3600
+    if target.unit is Unit.BUSINESS_HOURS:
+        return calendar.add_seconds_ts(start, amount * 3600)
+    return calendar.add_business_days_ts(start, int(amount))
+
+
 def target_calendar(agreement: Agreement, target: Target, site: Site, book: CalendarBook
                     ) -> Calendar:
     return book.calendar(agreement.calendars[target.calendar], site)

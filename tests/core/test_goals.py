@@ -111,11 +111,11 @@ def test_magayas_tier_i_goal(agreements: dict[str, Agreement]) -> None:
     start = datetime.fromisoformat("2026-11-24T15:00-05:00")  # Tuesday
     own = goal_target(goal, target)
     assert own.pausable and own.describe() == "1 business day"
-    assert goal_due(own, calendar, start, 0) == datetime.fromisoformat(
-        "2026-11-25T15:00-05:00")
+    assert goal_due(own, calendar, start.timestamp(), 0) == datetime.fromisoformat(
+        "2026-11-25T15:00-05:00").timestamp()
     # Closed pauses push it by their business time (2 hours).
-    assert goal_due(own, calendar, start, 7200) == datetime.fromisoformat(
-        "2026-11-25T17:00-05:00")
+    assert goal_due(own, calendar, start.timestamp(), 7200) == datetime.fromisoformat(
+        "2026-11-25T17:00-05:00").timestamp()
     # Resolved in time, but at tier II: missed; at tier I: met.
     assert goal_outcome(goal, "II", Outcome.MET) is Outcome.BREACHED
     assert goal_outcome(goal, "I", Outcome.MET) is Outcome.MET

@@ -5,12 +5,19 @@ Dates used: Mon 2026-11-30, Tue 12-01, Fri 12-04, Sat 12-05, Thu 12-24, Fri 12-2
 
 from __future__ import annotations
 
-from datetime import datetime
+import random
+from datetime import datetime, timedelta
 
 import pytest
 
 from deskapp.app.sla import DueQuery, SlaService
-from deskapp.core.sla import SlaError
+from deskapp.core.sla import (
+    Site,
+    SlaError,
+    add_target_time,
+    add_target_time_ts,
+    target_calendar,
+)
 
 CASES = [
     # --- MAQSU: Singapore, Mon-Fri 08:30-17:30, Sat 08:30-13:00, SG holidays closed ---
@@ -163,3 +170,25 @@ def test_remaining_is_signed_business_time(sla: SlaService) -> None:
     assert due.remaining(datetime.fromisoformat("2026-12-04T19:50-05:00")) == 50 * 60
     # Sunday counts nothing: at Monday 07:30, overdue by Sat 08:40-12:00 (3h20) + 30 min.
     assert due.remaining(datetime.fromisoformat("2026-12-07T07:30-05:00")) == -(3 * 3600 + 50 * 60)
+
+
+def test_target_time_on_timestamps_is_the_same_instant(sla: SlaService) -> None:
+    # A report adds the target time of thousands of tickets on timestamps: every shipped
+    # target in every unit, from starts in open and closed time, across DST and holidays.
+    rng = random.Random(8)
+    site = Site("America/New_York", "US")
+    base = datetime.fromisoformat("2026-10-28T00:00+00:00")
+    checked = 0
+    for agreement in sla.agreements.values():
+        for target in agreement.targets:
+            if target.amount is None:
+                continue
+            calendar = target_calendar(agreement, target, site, sla.book)
+            for _ in range(40):
+                start = base + timedelta(minutes=rng.randrange(0, 60 * 24 * 70))
+                for amount in (target.amount, 0, 1):
+                    expected = add_target_time(target, calendar, start, amount)
+                    assert add_target_time_ts(target, calendar, start.timestamp(),
+                                              amount) == expected.timestamp()
+                    checked += 1
+    assert checked > 1000
