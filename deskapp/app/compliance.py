@@ -98,6 +98,7 @@ class _Read:
     clock_numbers: list[int]
     severity_changed: set[int]
     goal_times: dict[tuple[str, str], store.ClockTimes] = field(default_factory=dict)
+    # by vendor and target
 
     def numbers(self, group: _Group) -> list[int]:
         if not group.numbers:
@@ -108,10 +109,9 @@ class _Read:
         """The times to target of a group of answered clocks."""
         return list(map(self.clocks.taken.__getitem__, group.rows))
 
-    def dues(self, group: _Group) -> list[datetime]:
-        """The due times of a group of late clocks."""
-        return [datetime.fromtimestamp(due, UTC)
-                for due in map(self.clocks.dues.__getitem__, group.rows) if not isnan(due)]
+    def dues(self, group: _Group) -> list[float]:
+        """The due times of a group of late clocks, as UTC timestamps."""
+        return list(map(self.clocks.dues.__getitem__, group.rows))
 
     def incident_ids(self, group: _Group) -> list[str]:
         """The ids of the group's incidents, as ``store.Incidents`` has them."""
@@ -156,10 +156,10 @@ def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now:
         # The largest answer first: it is parsed while the next ones are read.
         clocks_read = store.clocks(reading, windows, most, now, _LATE)
         incidents_read = store.incidents(reading, windows)
-        times_read = [store.target_times(reading, [part.window], metric)
+        times_read = {(part.key, metric): store.target_times(reading, [part.window], metric)
                       for part in parts.values()
                       for metric in {goal.metric for goal in part.agreement.goals
-                                     if goal.metric and goal.within is not None}]
+                                     if goal.metric and goal.within is not None}}
         changed_read = store.severity_changed(reading, windows)
         all_clocks = clocks_read.get()
         incidents = incidents_read.get()
@@ -181,8 +181,7 @@ def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now:
                 rows_by[key] = [index]
             else:
                 found.append(index)
-        for times in times_read:
-            read.goal_times.update(times.get())
+        read.goal_times = {key: times.get() for key, times in times_read.items()}
         read.severity_changed = changed_read.get()
     looked_up: dict[tuple[int, str], dict[str, _Target]] = {}
     for (kind, metric, state), rows in rows_by.items():
@@ -204,10 +203,10 @@ def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now:
     return read
 
 
-def _calendar(desk: Desk, agreement: Agreement, key: str, clock: store.ClockTimes
+def _calendar(desk: Desk, agreement: Agreement, key: str, site_zone: str, site_country: str
               ) -> Calendar:
-    """The agreement's calendar ``key`` at the site of the clock's incident."""
-    site = desk.sla.site(clock.site_zone or None, clock.site_country or None)
+    """The agreement's calendar ``key`` at an incident's site ('': the office's)."""
+    site = desk.sla.site(site_zone or None, site_country or None)
     return desk.sla.book.calendar(agreement.calendars[key], site)
 
 
@@ -245,21 +244,20 @@ def _goal_tickets(goal: Goal, part: _Vendor, read: _Read, now: datetime, desk: D
             tickets[Outcome.BREACHED] += numbers
             continue
         own = goal_target(goal, found.target)
-        calendars: dict[tuple[str, str], Calendar] = {}  # by site
-        clocks = map(read.goal_times.__getitem__,
-                     zip(read.incident_ids(group), repeat(group.metric)))
-        for number, clock in zip(numbers, clocks, strict=True):
-            if isnan(clock.start):
+        times = read.goal_times[(part.key, group.metric)]
+        at = times.rows_of(read.incident_ids(group), group.metric)
+        sites = list(zip(map(times.site_zones.__getitem__, at),
+                         map(times.site_countries.__getitem__, at), strict=True))
+        calendars = {site: _calendar(desk, found.agreement, calendar_key, *site)
+                     for site in set(sites)}
+        for number, start, answer, paused_seconds, site in zip(
+                numbers, map(times.starts.__getitem__, at), map(times.answers.__getitem__, at),
+                map(times.paused.__getitem__, at), sites, strict=True):
+            if isnan(start):
                 tickets[Outcome.PENDING].append(number)
                 continue
-            site = (clock.site_zone, clock.site_country)
-            calendar = calendars.get(site)
-            if calendar is None:
-                calendar = calendars[site] = _calendar(desk, found.agreement, calendar_key,
-                                                       clock)
-            due = goal_due(own, calendar, clock.start, clock.paused)
-            which = outcome(due, None if isnan(clock.answer) else clock.answer, paused,
-                            now_stamp)
+            due = goal_due(own, calendars[site], start, paused_seconds)
+            which = outcome(due, None if isnan(answer) else answer, paused, now_stamp)
             tickets[goal_outcome(goal, group.tier, which)].append(number)
     return tickets
 
@@ -326,7 +324,7 @@ def _compliance(desk: Desk, period: Period, vendor: str | None, now: datetime
     rows: list[ComplianceRow] = []
     goals: list[GoalStanding] = []
     notes: list[str] = []
-    breaches: list[tuple[int, datetime, ZoneInfo]] = []
+    breaches: list[tuple[int, float, ZoneInfo]] = []
     for part in read.parts:
         counted = [group.counted for group in part.groups if group.counted is not None]
         vendor_rows = compliance_rows(part.agreement, period, part.zone, counted,
@@ -337,8 +335,7 @@ def _compliance(desk: Desk, period: Period, vendor: str | None, now: datetime
         zone = ZoneInfo(part.zone)
         for group in part.groups:
             if group.outcome is Outcome.BREACHED:
-                breaches += [(number, due, zone) for number, due in zip(
-                    read.numbers(group), read.dues(group), strict=True)]
+                breaches += zip(read.numbers(group), read.dues(group), repeat(zone))
         notes += [f"{part.name}: {g.description}: not measured here (the desk records no "
                   "downtime)." for g in part.agreement.goals if not g.metric]
     return ComplianceReport(period, now, tuple(p.key for p in read.parts),
@@ -414,14 +411,14 @@ def late_time(desk: Desk, period: Period, vendor: str | None = None,
                 found = group.target
                 if found is None or group.outcome is not Outcome.BREACHED:
                     continue
-                for number, incident_id in zip(read.numbers(group), read.incident_ids(group),
-                                               strict=True):
-                    clock = times[(incident_id, group.metric)]
-                    start = _instant(clock.start)
+                at = times.rows_of(read.incident_ids(group), group.metric)
+                for number, row in zip(read.numbers(group), at, strict=True):
+                    start = _instant(times.starts[row])
                     if start is not None:
-                        late.append((part, number, start, _instant(clock.answer), found,
+                        late.append((part, number, start, _instant(times.answers[row]), found,
                                      _calendar(desk, found.agreement, found.target.calendar,
-                                               clock)))
+                                               times.site_zones[row],
+                                               times.site_countries[row])))
         timelines = store.timelines_of(session, [number for _, number, *_ in late])
     found_parts = []
     for part in read.parts:

@@ -311,12 +311,13 @@ class BreachGrid:
         return sum(map(sum, self.counts))
 
 
-def breach_grid(period: Period, breaches: Iterable[tuple[int, datetime, ZoneInfo]]
+def breach_grid(period: Period, breaches: Iterable[tuple[int, float, ZoneInfo]]
                 ) -> BreachGrid:
-    """The grid of ``breaches``: (incident number, due time, the vendor's zone) each."""
+    """The grid of ``breaches``: (incident number, due time as a UTC timestamp, the vendor's
+    zone) each; a report has tens of thousands."""
     cells: dict[tuple[int, int], list[int]] = {}
     for number, due, zone in breaches:
-        local = due.astimezone(zone)
+        local = datetime.fromtimestamp(due, zone)
         cells.setdefault((local.weekday(), local.hour), []).append(number)
     counts = tuple(tuple(len(cells.get((day, hour), ())) for hour in range(24))
                    for day in range(7))

@@ -168,7 +168,8 @@ def test_rows_in_the_agreements_order_with_the_goal(agreements: dict[str, Agreem
 
 def test_breaches_by_weekday_and_hour_in_the_vendors_zone() -> None:
     singapore, new_york = ZoneInfo("Asia/Singapore"), ZoneInfo("America/New_York")
-    instant = t("2026-11-30T20:30-05:00")  # Mon 20:30 in New York, Tue 09:30 in Singapore
+    # Mon 20:30 in New York, Tue 09:30 in Singapore
+    instant = t("2026-11-30T20:30-05:00").timestamp()
     grid = breach_grid(Period.month(2026, 11), [(1, instant, singapore),
                                                 (2, instant, new_york), (3, instant, new_york)])
     assert grid.counts[1][9] == 1 and grid.counts[0][20] == 2 and grid.total == 3
