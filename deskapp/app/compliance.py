@@ -58,8 +58,9 @@ class _Target(NamedTuple):
 
 @dataclass
 class _Group:
-    """Clocks that count alike, as read: their positions in the clocks read, and their
-    target under the agreement version their incidents are pinned to (None: one it lacks)."""
+    """Clocks that count alike, as read: their positions in the clocks read, their
+    incidents' numbers, and their target under the agreement version their incidents are
+    pinned to (None: one it lacks); as the report counts them."""
 
     severity: str
     tier: str
@@ -67,9 +68,9 @@ class _Group:
     state: str
     outcome: Outcome
     rows: list[int]
+    numbers: list[int]
     target: _Target | None
-    counted: ClockGroup | None = None
-    numbers: list[int] = field(default_factory=list)  # the incidents', row by row
+    counted: ClockGroup
 
 
 @dataclass
@@ -90,7 +91,7 @@ class _Read:
     """What a report reads: each vendor's part, the incidents, the clocks and for each clock
     its incident's number (looked up once, in the clocks' order: a group's numbers are then
     one look-up each, not two far apart), and the times of the clocks that goals with a
-    time of their own count, by incident id and target."""
+    time of their own count, by vendor and target."""
 
     parts: list[_Vendor]
     incidents: store.Incidents
@@ -98,16 +99,6 @@ class _Read:
     clock_numbers: list[int]
     severity_changed: set[int]
     goal_times: dict[tuple[str, str], store.ClockTimes] = field(default_factory=dict)
-    # by vendor and target
-
-    def numbers(self, group: _Group) -> list[int]:
-        if not group.numbers:
-            group.numbers = list(map(self.clock_numbers.__getitem__, group.rows))
-        return group.numbers
-
-    def taken(self, group: _Group) -> list[float]:
-        """The times to target of a group of answered clocks."""
-        return list(map(self.clocks.taken.__getitem__, group.rows))
 
     def dues(self, group: _Group) -> list[float]:
         """The due times of a group of late clocks, as UTC timestamps."""
@@ -166,21 +157,13 @@ def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now:
         clocks, incident_of = store.in_period(all_clocks, incidents)
         read = _Read(list(parts.values()), incidents, clocks,
                      list(map(incidents.numbers.__getitem__, incident_of)), set())
-        # What decides how a clock counts, per incident: numbered, so that grouping the
-        # clocks hashes a number rather than three fields.
-        per_incident = list(zip(incidents.versions, incidents.severities, incidents.tiers,
-                                strict=True))
-        kinds = list(dict.fromkeys(per_incident))
-        kind_of = list(map({kind: number for number, kind in enumerate(kinds)}.__getitem__,
-                           per_incident))
-        rows_by: dict[tuple[int, str, str], list[int]] = {}
-        for index, key in enumerate(zip(map(kind_of.__getitem__, incident_of),
-                                        clocks.metrics, clocks.states, strict=True)):
-            found = rows_by.get(key)
-            if found is None:
-                rows_by[key] = [index]
-            else:
-                found.append(index)
+        kinds, rows_by = _grouped(incidents, clocks, incident_of)
+        # Each group's numbers, and the answered ones' times to target, while the last
+        # answers are read.
+        listed = {key: (list(map(read.clock_numbers.__getitem__, rows)),
+                        list(map(clocks.taken.__getitem__, rows)) if key[2] in _ANSWERED
+                        else [])
+                  for key, rows in rows_by.items()}
         read.goal_times = {key: times.get() for key, times in times_read.items()}
         read.severity_changed = changed_read.get()
     looked_up: dict[tuple[int, str], dict[str, _Target]] = {}
@@ -192,15 +175,35 @@ def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now:
             targets = looked_up[(version, severity)] = {
                 target.metric: _Target(target, pinned)
                 for target in pinned.targets_for(severity)}
-        parts[pinned.vendor].groups.append(_Group(
-            severity, tier, metric, state, outcome_of_state(state), rows, targets.get(metric)))
-    for part in read.parts:
-        for group in part.groups:
-            answered = group.target is not None and group.state in _ANSWERED
-            group.counted = ClockGroup(part.key, group.severity, group.metric, group.tier,
-                                       group.outcome, read.numbers(group),
-                                       read.taken(group) if answered else [])
+        part = parts[pinned.vendor]
+        numbers, taken = listed[(kind, metric, state)]
+        target = targets.get(metric)
+        counted = ClockGroup(part.key, severity, metric, tier, outcome_of_state(state),
+                             numbers, taken if target is not None else [])
+        part.groups.append(_Group(severity, tier, metric, state, counted.outcome, rows,
+                                  numbers, target, counted))
     return read
+
+
+def _grouped(incidents: store.Incidents, clocks: store.Clocks, incident_of: list[int]
+             ) -> tuple[list[tuple[int, str, str]], dict[tuple[int, str, str], list[int]]]:
+    """The kinds of incident (agreement version, severity, tier: what decides how their
+    clocks count), and the clocks' positions by kind (numbered, so that grouping hashes a
+    number rather than three fields), target and state."""
+    per_incident = list(zip(incidents.versions, incidents.severities, incidents.tiers,
+                            strict=True))
+    kinds = list(dict.fromkeys(per_incident))
+    kind_of = list(map({kind: number for number, kind in enumerate(kinds)}.__getitem__,
+                       per_incident))
+    rows_by: dict[tuple[int, str, str], list[int]] = {}
+    for index, key in enumerate(zip(map(kind_of.__getitem__, incident_of), clocks.metrics,
+                                    clocks.states, strict=True)):
+        found = rows_by.get(key)
+        if found is None:
+            rows_by[key] = [index]
+        else:
+            found.append(index)
+    return kinds, rows_by
 
 
 def _calendar(desk: Desk, agreement: Agreement, key: str, site_zone: str, site_country: str
@@ -227,7 +230,7 @@ def _goal_tickets(goal: Goal, part: _Vendor, read: _Read, now: datetime, desk: D
             continue
         if goal.severity is not None and group.severity != goal.severity:
             continue
-        numbers = read.numbers(group)
+        numbers = group.numbers
         if group.state == ClockState.PENDING:
             tickets[Outcome.PENDING] += numbers
             continue
@@ -326,7 +329,7 @@ def _compliance(desk: Desk, period: Period, vendor: str | None, now: datetime
     notes: list[str] = []
     breaches: list[tuple[int, float, ZoneInfo]] = []
     for part in read.parts:
-        counted = [group.counted for group in part.groups if group.counted is not None]
+        counted = [group.counted for group in part.groups]
         vendor_rows = compliance_rows(part.agreement, period, part.zone, counted,
                                       read.severity_changed)
         rows += vendor_rows
@@ -335,7 +338,7 @@ def _compliance(desk: Desk, period: Period, vendor: str | None, now: datetime
         zone = ZoneInfo(part.zone)
         for group in part.groups:
             if group.outcome is Outcome.BREACHED:
-                breaches += zip(read.numbers(group), read.dues(group), repeat(zone))
+                breaches += zip(group.numbers, read.dues(group), repeat(zone))
         notes += [f"{part.name}: {g.description}: not measured here (the desk records no "
                   "downtime)." for g in part.agreement.goals if not g.metric]
     return ComplianceReport(period, now, tuple(p.key for p in read.parts),
@@ -412,7 +415,7 @@ def late_time(desk: Desk, period: Period, vendor: str | None = None,
                 if found is None or group.outcome is not Outcome.BREACHED:
                     continue
                 at = times.rows_of(read.incident_ids(group), group.metric)
-                for number, row in zip(read.numbers(group), at, strict=True):
+                for number, row in zip(group.numbers, at, strict=True):
                     start = _instant(times.starts[row])
                     if start is not None:
                         late.append((part, number, start, _instant(times.answers[row]), found,
