@@ -104,8 +104,8 @@ class _Read:
         """The due times of a group of late clocks, as UTC timestamps."""
         return list(map(self.clocks.dues.__getitem__, group.rows))
 
-    def incident_ids(self, group: _Group) -> list[str]:
-        """The ids of the group's incidents, as ``store.Incidents`` has them."""
+    def incident_ids(self, group: _Group) -> list[int]:
+        """The ids of the group's incidents."""
         return list(map(self.clocks.incident_ids.__getitem__, group.rows))
 
 

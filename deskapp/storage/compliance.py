@@ -3,24 +3,21 @@ clocks, each read whole in one aggregate query, and the timelines of a few incid
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import datetime
 from itertools import compress, repeat
 from math import nan
-from operator import sub, truediv
 from types import TracebackType
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    Integer,
-    String,
     and_,
     case,
-    cast,
     false,
     func,
     literal,
@@ -48,14 +45,11 @@ class Window(NamedTuple):
     end: datetime
 
 
-_SEPARATOR = "\x1f"  # the unit separator: in no key, name, number or instant
-
-
 class Incidents(NamedTuple):
-    """The period's incidents, a list per field in one order: id (as the database writes it:
-    only matched with the clocks'), number, agreement version, severity and tier."""
+    """The period's incidents, a list per field in one order: id (only matched with the
+    clocks'), number, agreement version, severity and tier."""
 
-    ids: list[str]
+    ids: list[int]
     numbers: list[int]
     versions: list[int]
     severities: list[str]
@@ -63,13 +57,12 @@ class Incidents(NamedTuple):
 
 
 class Clocks(NamedTuple):
-    """Cached clocks, a list per field in one order: the incident's id (as ``Incidents``
-    has it), the target, the state (``RUNNING_PAST_DUE`` for a running one whose due time
-    had passed), the time to target of the answered ones (NaN for the others), and the due
-    time of those in the cached states asked for (NaN for the others) as a UTC
-    timestamp."""
+    """Cached clocks, a list per field in one order: the incident's id, the target, the
+    state (``RUNNING_PAST_DUE`` for a running one whose due time had passed), the time to
+    target of the answered ones (NaN for the others), and the due time of those in the
+    cached states asked for (NaN for the others) as a UTC timestamp."""
 
-    incident_ids: list[str]
+    incident_ids: list[int]
     metrics: list[str]
     states: list[str]
     taken: list[float]
@@ -79,17 +72,16 @@ class Clocks(NamedTuple):
 class ClockTimes(NamedTuple):
     """Clocks' times, a list per field in one order: start and answer as UTC timestamps
     (NaN for none), closed pauses' seconds, and the incident's site zone and country (''
-    for none); ``rows``: where each clock is, by its incident's id (as ``Incidents.ids``
-    has it) and its target."""
+    for none); ``rows``: where each clock is, by its incident's id and its target."""
 
-    rows: dict[tuple[str, str], int]
+    rows: dict[tuple[int, str], int]
     starts: list[float]
     answers: list[float]
     paused: list[float]
     site_zones: list[str]
     site_countries: list[str]
 
-    def rows_of(self, incident_ids: Iterable[str], metric: str) -> list[int]:
+    def rows_of(self, incident_ids: Iterable[int], metric: str) -> list[int]:
         """Where the clocks of ``metric`` of these incidents are."""
         return list(map(self.rows.__getitem__, zip(incident_ids, repeat(metric))))
 
@@ -120,8 +112,9 @@ class Reading:
 
     SQLite computes an answer, and the PostgreSQL driver waits for one, without holding
     Python's interpreter lock: the two overlap on a machine of two processors or more. All
-    100,000 incidents of a database, medians of 5 reports, two runs each: SQLite 0.95 and
-    1.11 s instead of 1.19 and 1.30; PostgreSQL 0.89 and 1.04 s instead of 1.08 and 1.25.
+    100,000 incidents of a database, medians of 5 reports: SQLite 0.85 s instead of 1.08
+    with the queries in the caller's thread; PostgreSQL, measured before the JSON arrays
+    (``columns``), 0.89 s instead of 1.08.
     """
 
     def __init__(self, session: Session) -> None:
@@ -142,24 +135,25 @@ class Reading:
         return self._thread.submit(query, self.connection)
 
     def columns(self, fields: Sequence[ColumnElement[Any]], source: Any,
-                where: ColumnElement[bool] | None) -> Later[list[list[str]] | None]:
+                where: ColumnElement[bool] | None) -> Later[list[list[Any]]]:
         """Each field over the rows of ``source`` (those ``where`` holds, if given) as a
-        list, in one order; None when there are none.
+        list of values (None for none), in one order.
 
         A month of 100,000 incidents has about 200,000 clocks, and a row each would cost
         more than the whole report (2 us a row through the driver alone on SQLite), as
         would a GROUP BY (SQLite sorts every row with the values it aggregates: 0.7 s). So
-        the query aggregates the whole selection into one text per field, which Python
-        splits at C speed. Every aggregate of a query's one group is fed the same rows in
-        the same order, so the lists line up (PostgreSQL's parallel workers are turned off
-        all the same).
+        the query aggregates the whole selection into one JSON array per field, which
+        Python's JSON reader turns into numbers and texts at C speed (the clocks of 100,000
+        incidents on SQLite: 0.25 s to read and parse, where one text per field to split
+        and convert took 0.33). Every aggregate of a query's one group is fed the same
+        rows in the same order, so the lists line up (PostgreSQL's parallel workers are
+        turned off all the same).
         """
-        aggregate = func.group_concat if self.sqlite else func.string_agg
-        query = select(*(aggregate(field, literal(_SEPARATOR)) for field in fields)
-                       ).select_from(source)
+        aggregate = func.json_group_array if self.sqlite else func.json_agg
+        query = select(*map(aggregate, fields)).select_from(source)
         if where is not None:
             query = query.where(where)
-        return Later(self.ask(lambda connection: _one_row(connection, query)), _split)
+        return Later(self.ask(lambda connection: _one_row(connection, query)), _lists)
 
 
 def _one_row(connection: Connection, query: Any) -> Any:
@@ -170,10 +164,10 @@ def _one_row(connection: Connection, query: Any) -> Any:
         result.close()
 
 
-def _split(row: Any) -> list[list[str]] | None:
-    if row is None or row[0] is None:
-        return None
-    return [value.split(_SEPARATOR) for value in row]
+def _lists(row: Any) -> list[list[Any]]:
+    """The aggregates' arrays: SQLite's are JSON texts, PostgreSQL's driver reads its own
+    (and gives None for an empty selection)."""
+    return [json.loads(value) if isinstance(value, str) else value or [] for value in row]
 
 
 def _wanted(windows: Sequence[Window]) -> ColumnElement[bool]:
@@ -188,73 +182,41 @@ def _wanted(windows: Sequence[Window]) -> ColumnElement[bool]:
                 reported < max(w.end for w in windows), own)
 
 
-_NONE = "0001-01-01 00:00:00"  # before any instant deskapp keeps: none, in SQLite's text
 _EPOCH = datetime(1970, 1, 1)
-_AS_NAN = {(datetime.fromisoformat(_NONE) - _EPOCH).total_seconds(): nan}
 
 
-def _instant_text(column: Any, sqlite: bool) -> ColumnElement[str]:
-    """An instant as text: SQLite's own UTC text, PostgreSQL's UTC timestamp ('nan': none).
+def _instant(column: ColumnElement[Any], sqlite: bool) -> ColumnElement[Any]:
+    """An instant as SQLite keeps it ('YYYY-MM-DD HH:MM:SS.ffffff' in UTC, read by
+    ``_timestamps``), or PostgreSQL's UTC timestamp of it.
 
     SQLite's text is read by Python's ``datetime.fromisoformat`` (in C) rather than turned
     into a timestamp by SQLite's ``strftime`` (200,000 clocks' instants: 15 to 35 % less
     time for the query and the reading together).
     """
-    if sqlite:  # kept as 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC
-        return func.coalesce(column, _NONE)
-    return func.coalesce(cast(func.extract("epoch", column), String), "nan")
-
-
-def _seconds_text(column: Any, sqlite: bool) -> ColumnElement[Any]:
-    """Seconds as text ('nan': none): on SQLite, whole microseconds, which it writes at
-    about half the cost of a number with a fraction (the clocks of 100,000 incidents:
-    0.19 and 0.20 s for the whole query instead of 0.24 and 0.23, medians of 5)."""
     if sqlite:
-        return func.coalesce(cast(column * 1_000_000, Integer), "nan")
-    return func.coalesce(cast(column, String), "nan")
+        return column
+    return func.extract("epoch", column)
 
 
-def _seconds(values: list[str], sqlite: bool) -> list[float]:
-    """The seconds of ``_seconds_text``'s texts, NaN for none; in C."""
+def _timestamps(values: list[Any], sqlite: bool) -> list[float]:
+    """The UTC timestamps of ``_instant``'s values, NaN for none."""
     if not sqlite:
-        return list(map(float, values))
-    return list(map(truediv, map(float, values), repeat(1_000_000.0)))
-
-
-def _timestamps(values: list[str], sqlite: bool) -> list[float]:
-    """The UTC timestamps of ``_instant_text``'s texts, NaN for none; in C."""
-    if not sqlite:
-        return list(map(float, values))
-    seconds = list(map(timedelta.total_seconds,
-                       map(sub, map(datetime.fromisoformat, values), repeat(_EPOCH))))
-    # None's timestamp as NaN, every other as itself; in C rather than a comprehension
-    # (the clocks of 100,000 incidents: read in 0.67 s instead of 0.74).
-    return list(map(_AS_NAN.get, seconds, seconds))
-
-
-def _due_timestamps(values: list[str], sqlite: bool) -> list[float]:
-    """``_timestamps`` of mostly none: only the others are parsed (200,000 clocks of which
-    35,000 are running or breached on SQLite: 19 ms instead of 76)."""
-    if not sqlite:
-        return list(map(float, values))
-    return [nan if value == _NONE else
+        return [nan if value is None else float(value) for value in values]
+    return [nan if value is None else
             (datetime.fromisoformat(value) - _EPOCH).total_seconds() for value in values]
+
+
+def _numbers(values: list[float | None]) -> list[float]:
+    """Numbers, NaN for none."""
+    return [nan if value is None else value for value in values]
 
 
 def incidents(reading: Reading, windows: Sequence[Window]) -> Later[Incidents]:
     """The incidents each vendor logged in its window, in one query."""
     return reading.columns([
-        cast(INCIDENTS.c.id, String), cast(INCIDENTS.c.number, String),
-        cast(INCIDENTS.c.agreement_version_id, String), INCIDENTS.c.severity,
-        INCIDENTS.c.tier,
-    ], INCIDENTS, _wanted(windows)).then(_incidents)
-
-
-def _incidents(found: list[list[str]] | None) -> Incidents:
-    if found is None:
-        return Incidents([], [], [], [], [])
-    ids, numbers, versions, *texts = found
-    return Incidents(ids, list(map(int, numbers)), list(map(int, versions)), *texts)
+        INCIDENTS.c.id, INCIDENTS.c.number, INCIDENTS.c.agreement_version_id,
+        INCIDENTS.c.severity, INCIDENTS.c.tier,
+    ], INCIDENTS, _wanted(windows)).then(Incidents._make)
 
 
 def state_at(now: datetime) -> ColumnElement[str]:
@@ -292,11 +254,9 @@ def clocks(reading: Reading, windows: Sequence[Window], most: bool, now: datetim
     """
     sqlite = reading.sqlite
     fields = [
-        cast(CLOCKS.c.incident_id, String), CLOCKS.c.metric, state_at(now),
-        _seconds_text(CLOCKS.c.taken_seconds, sqlite),
+        CLOCKS.c.incident_id, CLOCKS.c.metric, state_at(now), CLOCKS.c.taken_seconds,
         # The due times of the clocks in the cached states asked for (a report reads few).
-        case((CLOCKS.c.state.in_(due_states), _instant_text(CLOCKS.c.due_at, sqlite)),
-             else_=literal(_NONE if sqlite else "nan")),
+        case((CLOCKS.c.state.in_(due_states), _instant(CLOCKS.c.due_at, sqlite))),
     ]
     if most:
         found = reading.columns(fields, CLOCKS, None)
@@ -310,12 +270,9 @@ def clocks(reading: Reading, windows: Sequence[Window], most: bool, now: datetim
                                 INCIDENTS.join(CLOCKS, CLOCKS.c.incident_id == incident_id),
                                 _wanted(windows))
 
-    def parse(columns: list[list[str]] | None) -> Clocks:
-        if columns is None:
-            return Clocks([], [], [], [], [])
+    def parse(columns: list[list[Any]]) -> Clocks:
         ids, metrics, states, taken, dues = columns
-        return Clocks(ids, metrics, states, _seconds(taken, sqlite),
-                      _due_timestamps(dues, sqlite))
+        return Clocks(ids, metrics, states, _numbers(taken), _timestamps(dues, sqlite))
 
     return found.then(parse)
 
@@ -334,21 +291,18 @@ def in_period(clocks: Clocks, found: Incidents) -> tuple[Clocks, list[int]]:
 def _clock_times(reading: Reading, windows: Sequence[Window], which: ColumnElement[bool]
                  ) -> Later[ClockTimes]:
     """The times of the clocks ``which`` of the incidents each vendor logged in its window,
-    by incident id (as ``Incidents.ids`` has it) and target."""
+    by incident id and target."""
     sqlite = reading.sqlite
 
-    def parse(columns: list[list[str]] | None) -> ClockTimes:
-        if columns is None:
-            return ClockTimes({}, [], [], [], [], [])
+    def parse(columns: list[list[Any]]) -> ClockTimes:
         ids, metrics, starts, answers, paused, zones, countries = columns
         rows = dict(zip(zip(ids, metrics, strict=True), range(len(ids)), strict=True))
         return ClockTimes(rows, _timestamps(starts, sqlite), _timestamps(answers, sqlite),
-                          list(map(float, paused)), zones, countries)
+                          paused, zones, countries)
 
     return reading.columns([
-        cast(CLOCKS.c.incident_id, String), CLOCKS.c.metric,
-        _instant_text(CLOCKS.c.clock_start, sqlite), _instant_text(CLOCKS.c.met_at, sqlite),
-        cast(CLOCKS.c.paused_seconds, String),
+        CLOCKS.c.incident_id, CLOCKS.c.metric, _instant(CLOCKS.c.clock_start, sqlite),
+        _instant(CLOCKS.c.met_at, sqlite), CLOCKS.c.paused_seconds,
         func.coalesce(INCIDENTS.c.site_zone, ""), func.coalesce(INCIDENTS.c.site_country, ""),
     ], INCIDENTS.join(CLOCKS, CLOCKS.c.incident_id == INCIDENTS.c.id),
         and_(_wanted(windows), which)).then(parse)
