@@ -143,7 +143,8 @@ def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now:
                                         agreement, zone, window)
     windows = [part.window for part in parts.values()]
     most = store.most_of_database(session, windows)
-    with store.Reading(session) as reading:
+    # Ahead (in a thread of its own) only when reading most of the database.
+    with store.Reading(session, ahead=most) as reading:
         # The largest answer first: it is parsed while the next ones are read.
         clocks_read = store.clocks(reading, windows, most, now, _LATE)
         incidents_read = store.incidents(reading, windows)
@@ -407,7 +408,7 @@ def late_time(desk: Desk, period: Period, vendor: str | None = None,
     late: list[tuple[_Vendor, int, datetime, datetime | None, _Target, Calendar]] = []
     with desk.reading() as session:
         read = _read(desk, session, period, vendor, now)
-        with store.Reading(session) as reading:
+        with store.Reading(session, ahead=False) as reading:
             times = store.late_times(reading, [part.window for part in read.parts], now).get()
         for part in read.parts:
             for group in part.groups:

@@ -105,34 +105,44 @@ class Later(Generic[T]):
 
 
 class Reading:
-    """The queries of a report, run in the order they are asked on the transaction's own
-    connection by a thread of their own; the caller parses each answer with ``Later.get``
-    while the database computes the next, and leaves the transaction alone until the
-    reading ends (``with``: every query asked has then finished).
+    """The queries of a report, on the transaction's own connection. Read ``ahead``, they
+    run in the order they are asked by a thread of their own; the caller parses each
+    answer with ``Later.get`` while the database computes the next, and leaves the
+    transaction alone until the reading ends (``with``: every query asked has then
+    finished). Otherwise each runs when asked.
 
     SQLite computes an answer, and the PostgreSQL driver waits for one, without holding
     Python's interpreter lock: the two overlap on a machine of two processors or more. All
     100,000 incidents of a database, medians of 5 reports: SQLite 0.85 s instead of 1.08
     with the queries in the caller's thread; PostgreSQL, measured before the JSON arrays
-    (``columns``), 0.89 s instead of 1.08.
+    (``columns``), 0.89 s instead of 1.08. A small report is read without: the window's
+    goals strip reads this month's while the window counts down, and a third thread
+    wanting Python's lock slowed it (the window's benchmark, with the thread: a tick 5.12
+    and 6.08 ms, the Breached view 73 and 78 ms; without: 4.72 ms and 49 ms).
     """
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, ahead: bool) -> None:
         self.connection = session.connection()
         self.sqlite = self.connection.dialect.name == "sqlite"
         if not self.sqlite:  # the aggregates' rows in one order (see ``columns``)
             self.connection.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="report-reading")
+        self._thread = (ThreadPoolExecutor(1, thread_name_prefix="report-reading") if ahead
+                        else None)
 
     def __enter__(self) -> Reading:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        self._thread.shutdown(wait=True, cancel_futures=error is not None)
+        if self._thread is not None:
+            self._thread.shutdown(wait=True, cancel_futures=error is not None)
 
     def ask(self, query: Callable[[Connection], T]) -> Future[T]:
-        return self._thread.submit(query, self.connection)
+        if self._thread is not None:
+            return self._thread.submit(query, self.connection)
+        done: Future[T] = Future()
+        done.set_result(query(self.connection))
+        return done
 
     def columns(self, fields: Sequence[ColumnElement[Any]], source: Any,
                 where: ColumnElement[bool] | None) -> Later[list[list[Any]]]:
