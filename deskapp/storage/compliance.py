@@ -141,7 +141,10 @@ class Reading:
         if self._thread is not None:
             return self._thread.submit(query, self.connection)
         done: Future[T] = Future()
-        done.set_result(query(self.connection))
+        try:
+            done.set_result(query(self.connection))
+        except Exception as error:  # raised where it is read, as from the thread
+            done.set_exception(error)
         return done
 
     def columns(self, fields: Sequence[ColumnElement[Any]], source: Any,
