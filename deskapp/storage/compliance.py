@@ -16,8 +16,10 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Text,
     and_,
     case,
+    cast,
     false,
     func,
     literal,
@@ -162,8 +164,12 @@ class Reading:
         rows in the same order, so the lists line up (PostgreSQL's parallel workers are
         turned off all the same).
         """
-        aggregate = func.json_group_array if self.sqlite else func.json_agg
-        query = select(*map(aggregate, fields)).select_from(source)
+        aggregates: list[ColumnElement[Any]]
+        if self.sqlite:
+            aggregates = [func.json_group_array(field) for field in fields]
+        else:  # as text, which the caller parses, not the driver in the reading's thread
+            aggregates = [cast(func.json_agg(field), Text) for field in fields]
+        query = select(*aggregates).select_from(source)
         if where is not None:
             query = query.where(where)
         return Later(self.ask(lambda connection: _one_row(connection, query)), _lists)
@@ -178,9 +184,8 @@ def _one_row(connection: Connection, query: Any) -> Any:
 
 
 def _lists(row: Any) -> list[list[Any]]:
-    """The aggregates' arrays: SQLite's are JSON texts, PostgreSQL's driver reads its own
-    (and gives None for an empty selection)."""
-    return [json.loads(value) if isinstance(value, str) else value or [] for value in row]
+    """The aggregates' JSON arrays (PostgreSQL's are none for an empty selection)."""
+    return [json.loads(value) if value is not None else [] for value in row]
 
 
 def _wanted(windows: Sequence[Window]) -> ColumnElement[bool]:
