@@ -56,19 +56,14 @@ class _Target(NamedTuple):
     agreement: Agreement  # the version the incidents are pinned to
 
 
-@dataclass
-class _Group:
-    """Clocks that count alike, as read: their positions in the clocks read, their
-    incidents' numbers, and their target under the agreement version their incidents are
-    pinned to (None: one it lacks); as the report counts them."""
+class _Group(NamedTuple):
+    """Clocks that count alike, as read: their cached state, their positions in the clocks
+    read, their target under the agreement version their incidents are pinned to (None:
+    one it lacks), and how the report counts them (severity, target, tier, outcome and
+    incident numbers)."""
 
-    severity: str
-    tier: str
-    metric: str
     state: str
-    outcome: Outcome
     rows: list[int]
-    numbers: list[int]
     target: _Target | None
     counted: ClockGroup
 
@@ -88,17 +83,14 @@ class _Vendor:
 
 @dataclass
 class _Read:
-    """What a report reads: each vendor's part, the incidents, the clocks and for each clock
-    its incident's number (looked up once, in the clocks' order: a group's numbers are then
-    one look-up each, not two far apart), and the times of the clocks that goals with a
-    time of their own count, by vendor and target."""
+    """What a report reads: each vendor's part (its clocks grouped), the clocks, the
+    incidents whose severity changed, and the times of the clocks that goals with a time of
+    their own count, by vendor and target."""
 
     parts: list[_Vendor]
-    incidents: store.Incidents
     clocks: store.Clocks
-    clock_numbers: list[int]
     severity_changed: set[int]
-    goal_times: dict[tuple[str, str], store.ClockTimes] = field(default_factory=dict)
+    goal_times: dict[tuple[str, str], store.ClockTimes]
 
     def dues(self, group: _Group) -> list[float]:
         """The due times of a group of late clocks, as UTC timestamps."""
@@ -131,10 +123,11 @@ _ANSWERED = (ClockState.MET.value, ClockState.BREACHED.value)
 _LATE = (ClockState.RUNNING.value, ClockState.BREACHED.value)
 
 
-def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now: datetime
-          ) -> _Read:
+def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now: datetime,
+          *, goals: bool = True) -> _Read:
     """Each vendor's clocks over the period, grouped as they count, with their times to
-    target, and the incidents whose severity changed."""
+    target, the incidents whose severity changed, and (``goals``) the times of the clocks
+    that goals with a time of their own count."""
     parts = {}
     for row, agreement, zone in _vendors(desk, session, vendor):
         window = store.Window(row.vendor_id, period.start(ZoneInfo(zone)),
@@ -149,24 +142,24 @@ def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now:
         clocks_read = store.clocks(reading, windows, most, now, _LATE)
         incidents_read = store.incidents(reading, windows)
         times_read = {(part.key, metric): store.target_times(reading, [part.window], metric)
-                      for part in parts.values()
+                      for part in parts.values() if goals
                       for metric in {goal.metric for goal in part.agreement.goals
                                      if goal.metric and goal.within is not None}}
         changed_read = store.severity_changed(reading, windows)
         all_clocks = clocks_read.get()
         incidents = incidents_read.get()
         clocks, incident_of = store.in_period(all_clocks, incidents)
-        read = _Read(list(parts.values()), incidents, clocks,
-                     list(map(incidents.numbers.__getitem__, incident_of)), set())
         kinds, rows_by = _grouped(incidents, clocks, incident_of)
         # Each group's numbers, and the answered ones' times to target, while the last
-        # answers are read.
-        listed = {key: (list(map(read.clock_numbers.__getitem__, rows)),
+        # answers are read. Each clock's number is looked up once, in the clocks' order: a
+        # group's numbers are then one look-up each, not two far apart.
+        clock_numbers = list(map(incidents.numbers.__getitem__, incident_of))
+        listed = {key: (list(map(clock_numbers.__getitem__, rows)),
                         list(map(clocks.taken.__getitem__, rows)) if key[2] in _ANSWERED
                         else [])
                   for key, rows in rows_by.items()}
-        read.goal_times = {key: times.get() for key, times in times_read.items()}
-        read.severity_changed = changed_read.get()
+        read = _Read(list(parts.values()), clocks, changed_read.get(),
+                     {key: times.get() for key, times in times_read.items()})
     looked_up: dict[tuple[int, str], dict[str, _Target]] = {}
     for (kind, metric, state), rows in rows_by.items():
         version, severity, tier = kinds[kind]
@@ -181,8 +174,7 @@ def _read(desk: Desk, session: Session, period: Period, vendor: str | None, now:
         target = targets.get(metric)
         counted = ClockGroup(part.key, severity, metric, tier, outcome_of_state(state),
                              numbers, taken if target is not None else [])
-        part.groups.append(_Group(severity, tier, metric, state, counted.outcome, rows,
-                                  numbers, target, counted))
+        part.groups.append(_Group(state, rows, target, counted))
     return read
 
 
@@ -226,43 +218,43 @@ def _goal_tickets(goal: Goal, part: _Vendor, read: _Read, now: datetime, desk: D
     tickets: dict[Outcome, list[int]] = {which: [] for which in Outcome}
     now_stamp = now.timestamp()
     for group in part.groups:
-        found = group.target
-        if group.metric != goal.metric or found is None:
+        found, counted = group.target, group.counted
+        if counted.metric != goal.metric or found is None:
             continue
-        if goal.severity is not None and group.severity != goal.severity:
+        if goal.severity is not None and counted.severity != goal.severity:
             continue
-        numbers = group.numbers
         if group.state == ClockState.PENDING:
-            tickets[Outcome.PENDING] += numbers
+            tickets[Outcome.PENDING] += counted.numbers
             continue
         if goal.within is None:  # the target's own due time: as the clock counts
-            tickets[goal_outcome(goal, group.tier, group.outcome)] += numbers
+            tickets[goal_outcome(goal, counted.tier, counted.outcome)] += counted.numbers
             continue
         paused = group.state == ClockState.PAUSED
         # The goal's own calendar, else its target's.
         calendar_key = (goal.within[2] if goal.within[2] in found.agreement.calendars
                         else found.target.calendar)
         if (group.state in _ANSWERED
-                and goal_outcome(goal, group.tier, Outcome.MET) is Outcome.BREACHED):
+                and goal_outcome(goal, counted.tier, Outcome.MET) is Outcome.BREACHED):
             # Answered where the goal does not count it met (another tier), however soon.
-            tickets[Outcome.BREACHED] += numbers
+            tickets[Outcome.BREACHED] += counted.numbers
             continue
         own = goal_target(goal, found.target)
-        times = read.goal_times[(part.key, group.metric)]
-        at = times.rows_of(read.incident_ids(group), group.metric)
+        times = read.goal_times[(part.key, counted.metric)]
+        at = times.rows_of(read.incident_ids(group), counted.metric)
         sites = list(zip(map(times.site_zones.__getitem__, at),
                          map(times.site_countries.__getitem__, at), strict=True))
         calendars = {site: _calendar(desk, found.agreement, calendar_key, *site)
                      for site in set(sites)}
         for number, start, answer, paused_seconds, site in zip(
-                numbers, map(times.starts.__getitem__, at), map(times.answers.__getitem__, at),
-                map(times.paused.__getitem__, at), sites, strict=True):
+                counted.numbers, map(times.starts.__getitem__, at),
+                map(times.answers.__getitem__, at), map(times.paused.__getitem__, at), sites,
+                strict=True):
             if isnan(start):
                 tickets[Outcome.PENDING].append(number)
                 continue
             due = goal_due(own, calendars[site], start, paused_seconds)
             which = outcome(due, None if isnan(answer) else answer, paused, now_stamp)
-            tickets[goal_outcome(goal, group.tier, which)].append(number)
+            tickets[goal_outcome(goal, counted.tier, which)].append(number)
     return tickets
 
 
@@ -338,8 +330,8 @@ def _compliance(desk: Desk, period: Period, vendor: str | None, now: datetime
         notes += _notes(part, vendor_rows)
         zone = ZoneInfo(part.zone)
         for group in part.groups:
-            if group.outcome is Outcome.BREACHED:
-                breaches += zip(group.numbers, read.dues(group), repeat(zone))
+            if group.counted.outcome is Outcome.BREACHED:
+                breaches += zip(group.counted.numbers, read.dues(group), repeat(zone))
         notes += [f"{part.name}: {g.description}: not measured here (the desk records no "
                   "downtime)." for g in part.agreement.goals if not g.metric]
     return ComplianceReport(period, now, tuple(p.key for p in read.parts),
@@ -407,16 +399,16 @@ def late_time(desk: Desk, period: Period, vendor: str | None = None,
     now = now or desk.now()
     late: list[tuple[_Vendor, int, datetime, datetime | None, _Target, Calendar]] = []
     with desk.reading() as session:
-        read = _read(desk, session, period, vendor, now)
+        read = _read(desk, session, period, vendor, now, goals=False)
         with store.Reading(session, ahead=False) as reading:
             times = store.late_times(reading, [part.window for part in read.parts], now).get()
         for part in read.parts:
             for group in part.groups:
                 found = group.target
-                if found is None or group.outcome is not Outcome.BREACHED:
+                if found is None or group.counted.outcome is not Outcome.BREACHED:
                     continue
-                at = times.rows_of(read.incident_ids(group), group.metric)
-                for number, row in zip(group.numbers, at, strict=True):
+                at = times.rows_of(read.incident_ids(group), group.counted.metric)
+                for number, row in zip(group.counted.numbers, at, strict=True):
                     start = _instant(times.starts[row])
                     if start is not None:
                         late.append((part, number, start, _instant(times.answers[row]), found,

@@ -4,9 +4,11 @@ asked, read ahead in a thread of their own or each when asked."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -19,8 +21,8 @@ def test_answers_come_in_order_and_a_failed_query_fails_where_it_is_read(
     caller = threading.get_ident()
     threads: list[int] = []
 
-    def query(sql: str):  # type: ignore[no-untyped-def]
-        def run(connection):  # type: ignore[no-untyped-def]
+    def query(sql: str) -> Callable[[Connection], Any]:
+        def run(connection: Connection) -> Any:
             threads.append(threading.get_ident())
             return connection.execute(text(sql)).scalar()
         return run
